@@ -1,5 +1,7 @@
-// ChaCha20-Poly1305 kernels on ipsec-mb: the direct init/update/finalize API and the burst job API.
+// ChaCha20-Poly1305 on ipsec-mb's burst job API (the direct kernel is inline in aead_kernels.hpp).
 #include <intel-ipsec-mb.h>
+
+#include <algorithm>
 
 #include "engine/record/aead_kernels.hpp"
 #include "engine/record/burst_collect.hpp"
@@ -8,24 +10,7 @@ namespace tlsburst::record {
 
 namespace {
 constexpr uint64_t tag_len = 16;
-}
-
-void chacha_run_direct(IMB_MGR* mgr, BurstItem* const* items, size_t n, bool seal) noexcept {
-  struct chacha20_poly1305_context_data ctx;
-  for (size_t i = 0; i < n; ++i) {
-    BurstItem& it = *items[i];
-    it.kernel_ok = true;
-    const void* key = it.state->keys.chacha.key;
-    IMB_CHACHA20_POLY1305_INIT(mgr, key, &ctx, it.nonce, it.aad, it.aad_len);
-    if (seal) {
-      IMB_CHACHA20_POLY1305_ENC_UPDATE(mgr, key, &ctx, it.payload, it.payload, it.payload_len);
-      IMB_CHACHA20_POLY1305_ENC_FINALIZE(mgr, &ctx, it.tag, tag_len);
-    } else {
-      IMB_CHACHA20_POLY1305_DEC_UPDATE(mgr, key, &ctx, it.payload, it.payload, it.payload_len);
-      IMB_CHACHA20_POLY1305_DEC_FINALIZE(mgr, &ctx, it.computed_tag, tag_len);
-    }
-  }
-}
+}  // namespace
 
 void chacha_run_burst(IMB_MGR* mgr, BurstItem* const* items, size_t n, bool seal) noexcept {
   IMB_JOB* jobs[IMB_MAX_BURST_SIZE];
@@ -33,6 +18,11 @@ void chacha_run_burst(IMB_MGR* mgr, BurstItem* const* items, size_t n, bool seal
   while (done < n) {
     const uint32_t want = static_cast<uint32_t>(std::min<size_t>(n - done, IMB_MAX_BURST_SIZE));
     const uint32_t got = IMB_GET_NEXT_BURST(mgr, want, jobs);
+    if (got == 0) {
+      // No job slots (cannot happen with an empty queue): leave the rest marked as failed.
+      for (size_t j = done; j < n; ++j) items[j]->kernel_ok = false;
+      return;
+    }
     for (uint32_t j = 0; j < got; ++j) {
       BurstItem& it = *items[done + j];
       IMB_JOB* job = jobs[j];

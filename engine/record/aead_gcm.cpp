@@ -1,6 +1,8 @@
-// AES-GCM kernels on ipsec-mb: the direct single-buffer API (one call per record) and the
-// burst job API. Both run on the GCM key data precomputed at installation.
+// AES-GCM on ipsec-mb's burst job API, on the GCM key data precomputed at installation (the
+// direct single-buffer kernel is inline in aead_kernels.hpp).
 #include <intel-ipsec-mb.h>
+
+#include <algorithm>
 
 #include "engine/record/aead_kernels.hpp"
 #include "engine/record/burst_collect.hpp"
@@ -10,34 +12,7 @@ namespace tlsburst::record {
 
 namespace {
 constexpr uint64_t tag_len = 16;
-}
-
-void gcm_run_direct(IMB_MGR* mgr, BurstItem* const* items, size_t n, bool seal) noexcept {
-  struct gcm_context_data ctx;
-  for (size_t i = 0; i < n; ++i) {
-    BurstItem& it = *items[i];
-    it.kernel_ok = true;
-    const struct gcm_key_data* key = &it.state->keys.gcm;
-    const bool aes128 = suite_info(it.state->suite).key_len == 16;
-    if (seal) {
-      if (aes128) {
-        IMB_AES128_GCM_ENC(mgr, key, &ctx, it.payload, it.payload, it.payload_len, it.nonce, it.aad,
-                           it.aad_len, it.tag, tag_len);
-      } else {
-        IMB_AES256_GCM_ENC(mgr, key, &ctx, it.payload, it.payload, it.payload_len, it.nonce, it.aad,
-                           it.aad_len, it.tag, tag_len);
-      }
-    } else {
-      if (aes128) {
-        IMB_AES128_GCM_DEC(mgr, key, &ctx, it.payload, it.payload, it.payload_len, it.nonce, it.aad,
-                           it.aad_len, it.computed_tag, tag_len);
-      } else {
-        IMB_AES256_GCM_DEC(mgr, key, &ctx, it.payload, it.payload, it.payload_len, it.nonce, it.aad,
-                           it.aad_len, it.computed_tag, tag_len);
-      }
-    }
-  }
-}
+}  // namespace
 
 void gcm_run_burst(IMB_MGR* mgr, BurstItem* const* items, size_t n, bool seal) noexcept {
   IMB_JOB* jobs[IMB_MAX_BURST_SIZE];
@@ -45,6 +20,11 @@ void gcm_run_burst(IMB_MGR* mgr, BurstItem* const* items, size_t n, bool seal) n
   while (done < n) {
     const uint32_t want = static_cast<uint32_t>(std::min<size_t>(n - done, IMB_MAX_BURST_SIZE));
     const uint32_t got = IMB_GET_NEXT_BURST(mgr, want, jobs);
+    if (got == 0) {
+      // No job slots (cannot happen with an empty queue): leave the rest marked as failed.
+      for (size_t j = done; j < n; ++j) items[j]->kernel_ok = false;
+      return;
+    }
     for (uint32_t j = 0; j < got; ++j) {
       BurstItem& it = *items[done + j];
       IMB_JOB* job = jobs[j];

@@ -35,7 +35,7 @@ struct alignas(64) DirectionState {
   ImbArch arch = ImbArch::auto_detect;  // the path the keys were expanded for
   bool installed = false;
   bool encrypt_then_mac = false;  // CBC suites only
-  uint8_t fixed_iv[12] = {};
+  alignas(16) uint8_t fixed_iv[16] = {};  // fixed_iv_len bytes used, zero after (one vector load)
   uint64_t seq = 0;        // next sequence number
   uint64_t seq_limit = 0;  // first sequence number that may not be used
 

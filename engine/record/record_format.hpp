@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace tlsburst::record {
 
@@ -27,12 +28,13 @@ inline void store_be16(uint8_t* p, uint16_t v) {
   p[1] = static_cast<uint8_t>(v);
 }
 inline void store_be64(uint8_t* p, uint64_t v) {
-  for (int i = 7; i >= 0; --i) { p[i] = static_cast<uint8_t>(v); v >>= 8; }
+  v = __builtin_bswap64(v);
+  std::memcpy(p, &v, 8);
 }
 inline uint64_t load_be64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
 }
 
 inline void write_header(uint8_t* p, ContentType type, uint16_t version, uint16_t fragment_len) {
