@@ -17,7 +17,7 @@ packages=(
   libipsec-mb-dev libdpdk-dev dpdk-dev dpdk libhwloc-dev
   libssl-dev openssl gnutls-bin tshark curl
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  valgrind python3 python3-matplotlib
+  valgrind libc6-dbg python3 python3-matplotlib
 )
 
 install_packages() {

@@ -31,7 +31,7 @@ struct RecordProcessor::Scratch {
 Result<RecordProcessor> RecordProcessor::create(const RecordProcessorOptions& options) {
   auto mgr = ImbManager::create(options.arch);
   if (!mgr) return mgr.error();
-  auto cbc = make_cbc_engine(mgr->get());
+  auto cbc = make_cbc_engine(mgr->get(), options.cbc_padding);
   if (!cbc) return cbc.error();
   return RecordProcessor(std::make_unique<Scratch>(std::move(mgr).value(), options, std::move(cbc).value()));
 }

@@ -23,10 +23,15 @@ namespace tlsburst::record {
 // once per record; `burst` submits the chunk through the job/burst API.
 enum class AeadKernel : uint8_t { direct, burst };
 
+// TLS 1.2 CBC seal padding: the fewest bytes that fill the last block, or that plus a random
+// number of extra blocks (up to 255 padding bytes; RFC 5246 6.2.3.2 allows it to hide lengths).
+enum class CbcPadding : uint8_t { minimal, randomized };
+
 struct RecordProcessorOptions {
   ImbArch arch = ImbArch::auto_detect;
   AeadKernel gcm_kernel = AeadKernel::direct;
   AeadKernel chacha_kernel = AeadKernel::burst;
+  CbcPadding cbc_padding = CbcPadding::minimal;
 };
 
 class RecordProcessor {
