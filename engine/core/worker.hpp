@@ -1,0 +1,100 @@
+// One worker core: the poll loop and everything it owns -- its ipsec-mb manager (inside its
+// RecordProcessor), its session table, its input ring, its staging buffers for chained mbufs, the
+// pool it extends chained records from, and its statistics. Other threads reach it only through
+// the input ring (requests and control messages in) and the completion/reply rings (out).
+#pragma once
+
+#include <rte_mbuf.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "engine/common/result.hpp"
+#include "engine/core/control_message.hpp"
+#include "engine/core/idle_backoff.hpp"
+#include "engine/core/mbuf_record.hpp"
+#include "engine/core/ring.hpp"
+#include "engine/core/session_table.hpp"
+#include "engine/core/stats.hpp"
+#include "engine/record/record_processor.hpp"
+
+namespace tlsburst::engine {
+
+struct WorkerConfig {
+  uint32_t core = 0;                  // index of this worker in the engine (the handle's core field)
+  uint32_t num_sessions = 1u << 16;   // session table slots
+  uint32_t input_ring_len = 4096;
+  uint32_t dequeue_burst = 64;        // at most RecordProcessor::max_burst
+  uint32_t num_staging = 8;           // staged (chained) records per record-layer call
+  int numa_node = -1;
+  IdleBackoffConfig idle;
+  record::RecordProcessorOptions processor;
+  rte_mempool* segment_pool = nullptr;  // extends staged seals; may be null (then they fail)
+};
+
+class alignas(64) Worker {
+ public:
+  static Result<std::unique_ptr<Worker>> create(const WorkerConfig& config);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  ~Worker();
+
+  // Dequeues one burst from the input ring and handles it completely (records processed and
+  // completed, control messages applied and returned). Returns the number of entries dequeued.
+  uint32_t poll_once() noexcept;
+
+  // The poll loop, run on the worker's lcore: waits for start(), then polls with idle back-off
+  // until stop is requested and the input ring is empty.
+  void run() noexcept;
+  static int run_entry(void* worker) noexcept;  // rte_eal_remote_launch entry
+
+  // Hands the worker over to the thread that will call run() (release/acquire on a flag).
+  void start() noexcept { _go.store(true, std::memory_order_release); }
+  void request_stop() noexcept { _stop.store(true, std::memory_order_release); }
+  // True once run() returned; everything it wrote is then visible to the caller.
+  bool finished() const noexcept { return _finished.load(std::memory_order_acquire); }
+
+  uint32_t core() const noexcept { return _config.core; }
+  rte_ring* input() const noexcept { return _input.get(); }
+  const WorkerStats& stats() const noexcept { return _stats; }
+  record::ImbArch arch() const noexcept { return _processor.arch(); }
+  // The table: only while the worker is not running, or after a barrier (tests).
+  const SessionTable& table() const noexcept { return _table; }
+  const WorkerConfig& config() const noexcept { return _config; }
+
+ private:
+  Worker(const WorkerConfig& config, record::RecordProcessor processor, SessionTable table, Ring input,
+         std::unique_ptr<uint8_t[]> staging);
+  void add_request(rte_mbuf* m) noexcept;
+  void flush() noexcept;
+  void apply(ControlMessage* msg) noexcept;
+
+  static constexpr uint32_t max_burst = record::RecordProcessor::max_burst;
+  static constexpr int16_t no_op = -1;
+
+  WorkerConfig _config;
+  record::RecordProcessor _processor;
+  SessionTable _table;
+  Ring _input;
+  std::unique_ptr<uint8_t[]> _staging;  // num_staging buffers of staging_len bytes
+
+  // The batch being assembled: requests in ring order and the record-layer ops for those that
+  // reached it.
+  uint32_t _num_pending = 0;
+  uint32_t _num_ops = 0;
+  uint32_t _num_staged = 0;
+  std::array<rte_mbuf*, max_burst> _pending;
+  std::array<int16_t, max_burst> _op_of_pending;
+  std::array<record::RecordOp, max_burst> _ops;
+  std::array<OpLayout, max_burst> _layouts;
+  std::array<uint32_t, max_burst> _input_len;  // plaintext length of seals (stats)
+
+  alignas(64) WorkerStats _stats;
+  alignas(64) std::atomic<bool> _go{false};
+  std::atomic<bool> _stop{false};
+  std::atomic<bool> _finished{false};
+};
+
+}  // namespace tlsburst::engine

@@ -1,0 +1,242 @@
+// Engine building blocks that need no EAL: session handles, the control plane's slot allocator,
+// the worker's session table, rings, placement and the statistics helpers.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "engine/core/control_message.hpp"
+#include "engine/core/placement.hpp"
+#include "engine/core/ring.hpp"
+#include "engine/core/session_handle.hpp"
+#include "engine/core/session_table.hpp"
+#include "engine/core/slot_allocator.hpp"
+#include "engine/core/stats.hpp"
+#include "engine/record/imb_manager.hpp"
+#include "tests/engine/reference_record.hpp"
+
+namespace tlsburst::engine {
+namespace {
+
+TEST(SessionHandleTest, PacksCoreSlotAndGeneration) {
+  const SessionHandle h = SessionHandle::make(255, 0xabcdef, 0x12345678);
+  EXPECT_EQ(h.core(), 255u);
+  EXPECT_EQ(h.slot(), 0xabcdefu);
+  EXPECT_EQ(h.generation(), 0x12345678u);
+  EXPECT_TRUE(h.valid());
+  EXPECT_EQ(SessionHandle::from_value(h.value()), h);
+  EXPECT_FALSE(SessionHandle().valid());
+  EXPECT_FALSE(SessionHandle::make(3, 4, 0).valid());
+  EXPECT_EQ(next_generation(0xffffffffu), 1u);
+  EXPECT_EQ(next_generation(7), 8u);
+}
+
+TEST(SlotAllocatorTest, GenerationsChangeOnReuseAndStaleHandlesAreNotLive) {
+  SlotAllocator a(3, 4);
+  std::vector<SessionHandle> hs;
+  for (int i = 0; i < 4; ++i) {
+    auto h = a.allocate();
+    ASSERT_TRUE(h.has_value());
+    EXPECT_EQ(h->core(), 3u);
+    EXPECT_TRUE(a.is_live(*h));
+    hs.push_back(*h);
+  }
+  EXPECT_FALSE(a.allocate().has_value());
+  EXPECT_EQ(a.num_live(), 4u);
+  ASSERT_TRUE(a.begin_remove(hs[1]));
+  EXPECT_FALSE(a.is_live(hs[1]));
+  EXPECT_FALSE(a.begin_remove(hs[1]));
+  // Not free until released: the removal message must be in the ring first.
+  EXPECT_FALSE(a.allocate().has_value());
+  a.release(hs[1]);
+  auto again = a.allocate();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->slot(), hs[1].slot());
+  EXPECT_NE(again->generation(), hs[1].generation());
+  EXPECT_FALSE(a.is_live(hs[1]));
+  EXPECT_TRUE(a.is_live(*again));
+  EXPECT_FALSE(a.is_live(SessionHandle::make(2, again->slot(), again->generation())));  // other core
+}
+
+TEST(SlotAllocatorTest, ConcurrentControlThreadsNeverShareASlot) {
+  SlotAllocator a(0, 1000);
+  std::vector<std::vector<SessionHandle>> got(4);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t) {
+    ts.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        auto h = a.allocate();
+        if (!h) continue;
+        got[t].push_back(*h);
+        if (i % 2 == 0 && a.begin_remove(*h)) {
+          a.release(*h);
+          got[t].pop_back();
+        }
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  std::set<uint32_t> slots;
+  size_t n = 0;
+  for (auto& v : got) {
+    for (SessionHandle h : v) {
+      EXPECT_TRUE(slots.insert(h.slot()).second) << "slot " << h.slot() << " live twice";
+      EXPECT_TRUE(a.is_live(h));
+      ++n;
+    }
+  }
+  EXPECT_EQ(a.num_live(), n);
+}
+
+TEST(SessionTableTest, FindsOnlyTheLiveGenerationAndWipesOnRemove) {
+  auto t = SessionTable::create(1000);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  auto mgr = record::ImbManager::create();
+  ASSERT_TRUE(mgr.ok());
+  record::DirectionState seal, open;
+  ASSERT_TRUE(record::install_keys(seal, test::random_keys(record::Suite::tls13_aes_128_gcm_sha256, 1), *mgr));
+  ASSERT_TRUE(record::install_keys(open, test::random_keys(record::Suite::tls12_aes_256_cbc_sha384, 2), *mgr));
+  const SessionHandle h = SessionHandle::make(0, 999, 5);
+  EXPECT_EQ(t->find(h), nullptr);
+  ASSERT_TRUE(t->install(h, seal, open));
+  SessionTable::Slot* s = t->find(h);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->seal().suite, record::Suite::tls13_aes_128_gcm_sha256);
+  EXPECT_EQ(s->open().suite, record::Suite::tls12_aes_256_cbc_sha384);
+  EXPECT_TRUE(s->seal().installed);
+  EXPECT_EQ(t->find(SessionHandle::make(0, 999, 6)), nullptr);
+  EXPECT_EQ(t->find(SessionHandle::make(0, 1000, 5)), nullptr);
+  EXPECT_FALSE(t->install(SessionHandle::make(0, 1000, 5), seal, open));
+  EXPECT_EQ(t->num_live(), 1u);
+  EXPECT_FALSE(t->remove(SessionHandle::make(0, 999, 4)));
+  ASSERT_TRUE(t->remove(h));
+  EXPECT_EQ(t->find(h), nullptr);
+  EXPECT_EQ(t->num_live(), 0u);
+  const SessionTable::Slot& raw = t->slot_at(999);
+  for (std::byte b : raw.seal_storage) ASSERT_EQ(b, std::byte{0});
+  for (std::byte b : raw.open_storage) ASSERT_EQ(b, std::byte{0});
+  EXPECT_EQ(raw.generation, 0u);
+}
+
+TEST(SessionTableTest, AMillionSlotsReserveWithoutTouchingMemory) {
+  auto t = SessionTable::create(1u << 20);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->reserved_len(), (size_t{1} << 20) * SessionTable::bytes_per_session);
+  EXPECT_EQ(t->find(SessionHandle::make(0, (1u << 20) - 1, 1)), nullptr);
+  EXPECT_FALSE(SessionTable::create(0).ok());
+  EXPECT_FALSE(SessionTable::create(max_slots_per_core + 1).ok());
+}
+
+TEST(RingTest, ExactCapacityFifoAndControlTags) {
+  auto r = Ring::create("unit_ring", 5, RingProducers::multi);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->capacity(), 5u);
+  alignas(64) static ControlMessage msgs[6];
+  void* in[6];
+  for (int i = 0; i < 6; ++i) in[i] = i % 2 ? tag_control(&msgs[i]) : static_cast<void*>(&msgs[i]);
+  EXPECT_EQ(input_enqueue(r->get(), in, 6), 5u);
+  void* out[6];
+  ASSERT_EQ(input_dequeue(r->get(), out, 6, nullptr), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(is_control(out[i]), i % 2 == 1);
+    if (is_control(out[i])) EXPECT_EQ(untag_control(out[i]), &msgs[i]);
+    else EXPECT_EQ(out[i], &msgs[i]);
+  }
+}
+
+TEST(RingTest, ManyProducersOneConsumerKeepEachProducersOrder) {
+  auto r = Ring::create("mpsc_ring", 64, RingProducers::multi);
+  ASSERT_TRUE(r.ok());
+  constexpr uintptr_t per_thread = 20000;
+  std::vector<std::thread> producers;
+  for (uintptr_t t = 0; t < 3; ++t) {
+    producers.emplace_back([&, t] {
+      for (uintptr_t i = 0; i < per_thread;) {
+        void* v = reinterpret_cast<void*>(((t << 32) | (i + 1)) << 1);  // never tagged
+        if (input_enqueue(r->get(), &v, 1) == 1) {
+          ++i;
+        } else {
+          std::this_thread::yield();  // full: let the consumer run (2-CPU machines)
+        }
+      }
+    });
+  }
+  std::vector<uintptr_t> next(3, 1);
+  uintptr_t total = 0;
+  void* out[32];
+  while (total < 3 * per_thread) {
+    const unsigned n = input_dequeue(r->get(), out, 32, nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+      const uintptr_t v = reinterpret_cast<uintptr_t>(out[i]) >> 1;
+      const uintptr_t t = v >> 32;
+      ASSERT_LT(t, 3u);
+      ASSERT_EQ(v & 0xffffffffu, next[t]) << "producer " << t << " reordered or lost";
+      ++next[t];
+    }
+    total += n;
+    if (n == 0) std::this_thread::yield();
+  }
+  for (auto& p : producers) p.join();
+}
+
+TEST(PlacementTest, WorkersOnDistinctPhysicalCores) {
+  auto p = choose_placement(0);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_FALSE(p->workers.empty());
+  std::set<int> cores, cpus;
+  for (const CpuPlace& w : p->workers) {
+    EXPECT_GE(w.cpu, 0);
+    EXPECT_TRUE(cores.insert(w.core).second) << "two workers on physical core " << w.core;
+    cpus.insert(w.cpu);
+  }
+  EXPECT_FALSE(p->main_cpus.empty());
+  const std::string arg = p->lcores_arg();
+  EXPECT_EQ(arg.rfind("0@(", 0), 0u) << arg;
+  std::printf("%s--lcores=%s\n", p->describe().c_str(), arg.c_str());
+
+  // More workers than physical cores: still placed, with a warning.
+  auto over = choose_placement(static_cast<uint32_t>(p->workers.size()) + 1);
+  ASSERT_TRUE(over.ok());
+  EXPECT_EQ(over->workers.size(), p->workers.size() + 1);
+  EXPECT_FALSE(over->warnings.empty());
+
+  // An explicit list that puts two workers on one CPU is reported.
+  const int same[] = {p->workers[0].cpu, p->workers[0].cpu};
+  auto d = describe_placement(same);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->warnings.empty());
+  // An unknown device is reported, not fatal.
+  auto dev = choose_placement(1, "0000:ff:1f.7");
+  ASSERT_TRUE(dev.ok());
+  EXPECT_EQ(dev->device_numa_node, -1);
+  EXPECT_FALSE(dev->warnings.empty());
+}
+
+TEST(StatsTest, BurstBucketsAndSums) {
+  EXPECT_EQ(burst_bucket(1), 0u);
+  EXPECT_EQ(burst_bucket(2), 1u);
+  EXPECT_EQ(burst_bucket(3), 1u);
+  EXPECT_EQ(burst_bucket(4), 2u);
+  EXPECT_EQ(burst_bucket(64), 6u);
+  EXPECT_EQ(burst_bucket(127), 6u);
+  EXPECT_EQ(burst_bucket(128), 7u);
+  EXPECT_EQ(burst_bucket(100000), num_burst_buckets - 1);
+  WorkerStats w;
+  w.records_sealed.add(3);
+  w.records_sealed.add(4);
+  w.ring_depth_max.max(5);
+  w.ring_depth_max.max(2);
+  w.rejects[1].add(2);
+  const StatsSnapshot s = w.snapshot();
+  EXPECT_EQ(s.records_sealed, 7u);
+  EXPECT_EQ(s.ring_depth_max, 5u);
+  EXPECT_EQ(s.errors(), 2u);
+  StatsSnapshot sum = s;
+  sum += s;
+  EXPECT_EQ(sum.records_sealed, 14u);
+  EXPECT_EQ(sum.ring_depth_max, 5u);
+  EXPECT_NE(format_stats(sum, 0).find("stale_session=4"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tlsburst::engine
