@@ -37,13 +37,18 @@ install_packages() {
   fi
 }
 
-# build DIR [meson options...]
-build() {
+# configure DIR [meson options...]
+configure() {
   local dir=$1; shift
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" --buildtype=release "$@"
   fi
-  ninja -C "$dir"
+}
+
+# build DIR [meson options...]
+build() {
+  configure "$@"
+  ninja -C "$1"
 }
 
 install_packages
@@ -63,8 +68,17 @@ case "${1:-build}" in
       meson test -C build-asan --print-errorlogs --num-processes 2 --suite tlsburst --no-suite slow
     ;;
   test-tsan)
-    build build-tsan -Db_sanitize=thread -Db_lundef=false --buildtype=debugoptimized
-    meson test -C build-tsan --print-errorlogs --num-processes 1 --suite concurrency
+    # Only the binaries of the 'concurrency' suite are built and run under ThreadSanitizer.
+    configure build-tsan -Db_sanitize=thread -Db_lundef=false --buildtype=debugoptimized
+    mapfile -t targets < <(meson introspect --tests build-tsan | python3 -c '
+import json, os, sys
+root = os.path.abspath("build-tsan")
+for t in json.load(sys.stdin):
+    if any(s.endswith(":concurrency") for s in t["suite"]):
+        print(os.path.relpath(t["cmd"][0], root))' | sort -u)
+    ninja -C build-tsan "${targets[@]}"
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      meson test -C build-tsan --no-rebuild --print-errorlogs --num-processes 1 --suite concurrency
     ;;
   *) echo "usage: tools/setup.sh [build|run|test|test-asan|test-tsan]" >&2; exit 2 ;;
 esac
