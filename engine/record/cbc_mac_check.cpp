@@ -208,8 +208,8 @@ CbcCheckResult check(const uint8_t* ipad_state, const uint8_t* opad_state, const
     std::memset(window + n, 0, window_len - n);
   }
   alignas(16) uint8_t rotated[mac_len] = {};
-  for (uint32_t base = 0; base < window_len; base += mac_len) {
-    for (uint32_t t = 0; t < mac_len; ++t) rotated[t] |= window[base + t];
+  for (uint32_t block = 0; block < window_len / mac_len; ++block) {
+    for (uint32_t t = 0; t < mac_len; ++t) rotated[t] |= window[block * mac_len + t];
   }
   // MAC byte k sits at rotated[(rotation + k) mod mac_len]; rotation = (content_len - window_start)
   // mod mac_len, by masked subtraction (no division on a secret). content_len - window_start <
