@@ -94,6 +94,7 @@ Result<Wait> Connection::client_read_server_hello(const HandshakeMessage* m) {
   } else if (config.require_secure_renegotiation) {
     return make_error(Alert::handshake_failure, "server does not support secure renegotiation (RFC 5746)");
   }
+  _info.session_ticket_acknowledged = sh.ext.session_ticket;
   _info.extended_master_secret = sh.ext.extended_master_secret;
   if (config.require_extended_master_secret && !_info.extended_master_secret) {
     return make_error(Alert::handshake_failure, "extended_master_secret required");

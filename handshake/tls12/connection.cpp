@@ -3,6 +3,7 @@
 #include <string>
 
 #include "handshake/extensions/server_name.hpp"
+#include "handshake/messages/new_session_ticket.hpp"
 
 namespace tlsburst::handshake {
 
@@ -116,6 +117,16 @@ Status Connection::drive() {
     if (_role == Role::client && m.type == HandshakeType::hello_request) {
       // RFC 5246 7.4.1.1: ignored while negotiating; never hashed.
       if (!m.body.empty()) return fail(make_error(Alert::decode_error, "HelloRequest: not empty"));
+      continue;
+    }
+    if (_role == Role::client && step == Step::server_change_cipher_spec && m.type == HandshakeType::new_session_ticket &&
+        _info.session_ticket_acknowledged && !_ticket_received) {
+      // RFC 5077 3.3: the ticket the server promised, before its ChangeCipherSpec. Hashed like any
+      // handshake message; kept for nothing yet (resumption is not implemented).
+      auto ticket = decode_new_session_ticket(m.body);
+      if (!ticket) return fail(ticket.error());
+      if (Status s = _transcript.add(m.encoded); !s) return fail(s.error());
+      _ticket_received = true;
       continue;
     }
     Step expected = step;

@@ -150,6 +150,7 @@ class Connection {
   std::optional<Error> _error;
   bool _keys_taken = false;
   bool _corrupt_finished_for_test = false;
+  bool _ticket_received = false;  // client: NewSessionTicket seen
   std::vector<uint8_t> _message;  // encoding scratch, see message_buffer()
 
   // Negotiated and derived state.

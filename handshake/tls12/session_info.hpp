@@ -20,6 +20,7 @@ struct SessionInfo {
   bool extended_master_secret = false;
   bool encrypt_then_mac = false;
   bool secure_renegotiation = false;  // the peer signalled RFC 5746
+  bool session_ticket_acknowledged = false;  // client: the server will send a NewSessionTicket
   bool peer_authenticated = false;    // client: server chain verified; server: client certificate verified
   std::string server_name;            // SNI sent (client) or received (server)
   std::string alpn;                   // negotiated protocol, empty if none

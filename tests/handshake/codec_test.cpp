@@ -18,6 +18,7 @@
 #include "handshake/messages/client_hello.hpp"
 #include "handshake/messages/client_key_exchange.hpp"
 #include "handshake/messages/finished.hpp"
+#include "handshake/messages/new_session_ticket.hpp"
 #include "handshake/messages/server_hello.hpp"
 #include "handshake/messages/server_hello_done.hpp"
 #include "handshake/messages/server_key_exchange.hpp"
@@ -451,6 +452,14 @@ TEST(SmallMessagesTest, RoundTripsAndMalformed) {
   EXPECT_EQ(d->signature_scheme, 0x0804);
   expect_truncations_fail(cv_body, decode_certificate_verify);
   expect_trailing_byte_fails(cv_body, decode_certificate_verify);
+
+  const Bytes nst = {0, 0, 0x1c, 0x20, 0, 3, 7, 8, 9};  // lifetime 7200 s, a 3-byte ticket
+  auto ticket = decode_new_session_ticket(nst);
+  ASSERT_TRUE(ticket.ok());
+  EXPECT_EQ(ticket->lifetime_hint, 7200u);
+  EXPECT_EQ(ticket->ticket.size(), 3u);
+  expect_truncations_fail(nst, decode_new_session_ticket);
+  expect_trailing_byte_fails(nst, decode_new_session_ticket);
 
   VerifyData vd{};
   vd.fill(0x5a);

@@ -451,6 +451,15 @@ TEST_F(OpensslToolTest, ClientCertificateToSServer) {
   EXPECT_NE(r.tool_output.find("tlsburst test client ecdsa"), std::string::npos) << r.tool_output;
 }
 
+TEST_F(OpensslToolTest, ClientParsesASessionTicket) {
+  auto config = test::default_client_config();
+  config->offer_session_ticket = true;  // s_server answers with a NewSessionTicket
+  auto r = run_against_s_server(config, {});
+  ASSERT_TRUE(r.client.established) << r.client.error << "\n" << r.tool_output;
+  EXPECT_TRUE(r.client.info.session_ticket_acknowledged);
+  EXPECT_EQ(r.client.received, "tsrubslt olleh\n");
+}
+
 TEST_F(OpensslToolTest, ClientAlpnWithSServer) {
   auto config = test::default_client_config();
   config->alpn = {"h2", "http/1.1"};
