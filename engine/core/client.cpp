@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/core/engine.hpp"
+#include "engine/core/mbuf_record.hpp"
 #include "engine/core/request.hpp"
 
 namespace tlsburst::engine {
@@ -59,7 +60,20 @@ uint32_t Client::submit(std::span<rte_mbuf* const> requests) noexcept {
     const uint32_t want = end - i;
     const uint32_t allowed = want < pc.credit ? want : pc.credit;
     if (allowed == 0) break;
-    for (uint32_t k = i; k < i + allowed; ++k) request_meta(requests[k]).completion = pc.completions.get();
+    for (uint32_t k = i; k < i + allowed; ++k) {
+      rte_mbuf* m = requests[k];
+      RequestMeta& meta = request_meta(m);
+      meta.completion = pc.completions.get();
+      meta.flags = 0;
+      if (m->nb_segs == 1) {
+        // What the worker needs of the mbuf header, so that it does not have to read it.
+        meta.data = rte_pktmbuf_mtod(m, uint8_t*);
+        meta.length = m->data_len;
+        meta.headroom = rte_pktmbuf_headroom(m);
+        meta.tailroom = rte_pktmbuf_tailroom(m);
+        meta.flags = request_contiguous;
+      }
+    }
     const uint32_t done = input_enqueue(pc.input, reinterpret_cast<void* const*>(&requests[i]), allowed);
     pc.in_flight += done;
     pc.credit -= done;
@@ -85,6 +99,7 @@ uint32_t Client::poll(std::span<rte_mbuf*> out) noexcept {
     const uint32_t got = rte_ring_sc_dequeue_burst(pc.completions.get(),
                                                    reinterpret_cast<void**>(out.data() + total),
                                                    static_cast<unsigned>(out.size() - total), nullptr);
+    for (uint32_t k = total; k < total + got; ++k) apply_result(out[k], request_meta(out[k]));
     pc.in_flight -= got;
     pc.credit += got;
     _num_in_flight -= got;

@@ -79,7 +79,6 @@ void ControlPlane::reclaim(uint32_t core) noexcept {
     const unsigned n = rte_ring_sc_dequeue_burst(pc.reply.get(), back, 64, nullptr);
     for (unsigned i = 0; i < n; ++i) {
       auto* msg = static_cast<ControlMessage*>(back[i]);
-      pc.last_applied_tsc = msg->applied_tsc;
       pc.free.push_back(msg);
     }
     if (n < 64) return;
@@ -234,7 +233,6 @@ Status ControlPlane::barrier(uint32_t core) {
     bool done = false;
     for (unsigned i = 0; i < n; ++i) {
       auto* r = static_cast<ControlMessage*>(back[i]);
-      pc.last_applied_tsc = r->applied_tsc;
       if (r->kind == ControlKind::barrier && r->sequence == sequence) done = true;
       pc.free.push_back(r);
     }

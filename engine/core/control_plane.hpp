@@ -56,8 +56,6 @@ class ControlPlane {
   // Returns once `core` has handled everything enqueued to it before this call.
   Status barrier(uint32_t core);
 
-  // applied_tsc of the latest message returned by `core` (install-latency measurements).
-  uint64_t last_applied_tsc(uint32_t core) const noexcept { return _cores[core].last_applied_tsc; }
   // Messages sent to `core` that have not come back yet.
   uint32_t outstanding(uint32_t core) const noexcept;
 
@@ -67,7 +65,6 @@ class ControlPlane {
     std::vector<ControlMessage*> free;
     Ring reply;
     uint64_t next_sequence = 1;
-    uint64_t last_applied_tsc = 0;
     uint32_t num_messages = 0;
   };
   ControlPlane(Engine& engine, const ControlPlaneConfig& config, record::ImbManager mgr,

@@ -8,7 +8,8 @@
 // node of the device named in EalOptions::device or else of the first -a PCI address, and the main
 // lcore on the CPUs left over. The placement in effect is printed (EalOptions::print_placement).
 //
-// EAL can be initialised once per process.
+// EAL can be initialised once per process. (DPDK 22.11: --no-huge implies legacy memory, which
+// --in-memory refuses; without hugepages use --no-huge with a unique --file-prefix instead.)
 #pragma once
 
 #include <cstdint>

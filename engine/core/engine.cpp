@@ -73,6 +73,7 @@ Result<std::unique_ptr<Engine>> Engine::start(const EngineConfig& config) {
     wc.numa_node = info.socket;
     wc.idle = config.idle;
     wc.processor = config.processor;
+    wc.measure_busy_cpu = config.measure_busy_cpu;
     if (config.segment_pool_len != 0) {
       const std::string name = "tlsb_seg_" + std::to_string(serial) + "_" + std::to_string(info.core);
       rte_mempool* pool = rte_pktmbuf_pool_create(name.c_str(), config.segment_pool_len, 0, 0,

@@ -39,6 +39,7 @@ struct EngineConfig {
   IdleBackoffConfig idle;
   record::RecordProcessorOptions processor;
   bool telemetry = true;                // serve /tlsburst/ telemetry commands for this engine
+  bool measure_busy_cpu = false;        // see WorkerConfig::measure_busy_cpu
 };
 
 struct CoreInfo {

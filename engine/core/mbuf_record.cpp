@@ -69,63 +69,21 @@ bool write_to_mbuf(rte_mbuf* m, const uint8_t* src, size_t len, rte_mempool* poo
   return true;
 }
 
-RejectReason prepare_op(rte_mbuf* m, const RequestMeta& meta, record::DirectionState& state,
-                        uint8_t* staging, RecordOp& op, OpLayout& layout) noexcept {
-  const size_t hr = record::header_room(state.suite);
-  op.state = &state;
-  op.kind = meta.kind;
-  op.type = meta.type;
-  op.padding_len = meta.padding_len;
-  op.status = record::RecordStatus::not_processed;
-  op.seq = 0;
-  if (meta.kind == RecordOpKind::seal) {
-    const size_t tail = record::tail_room(state.suite, meta.padding_len);
-    if (m->nb_segs == 1 && rte_pktmbuf_headroom(m) >= hr && rte_pktmbuf_tailroom(m) >= tail) {
-      layout = OpLayout::in_place;
-      op.data = rte_pktmbuf_mtod(m, uint8_t*) - hr;
-      op.length = m->data_len;
-      op.capacity = static_cast<uint32_t>(hr + m->data_len + rte_pktmbuf_tailroom(m));
-      return RejectReason::none;
-    }
-    if (hr + m->pkt_len + tail > staging_len) return RejectReason::too_long;
-    layout = OpLayout::staged;
-    copy_from_mbuf(m, staging + hr);
-    op.data = staging;
-    op.length = m->pkt_len;
-    op.capacity = static_cast<uint32_t>(staging_len);
-    return RejectReason::none;
+RejectReason prepare_staged(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_t tail_room,
+                            uint8_t* staging, RecordOp& op) noexcept {
+  const size_t offset = kind == RecordOpKind::seal ? header_room : 0;
+  if (offset + m->pkt_len + (kind == RecordOpKind::seal ? tail_room : 0) > staging_len) {
+    return RejectReason::too_long;
   }
-  if (m->nb_segs == 1) {
-    layout = OpLayout::in_place;
-    op.data = rte_pktmbuf_mtod(m, uint8_t*);
-    op.length = m->data_len;
-    op.capacity = static_cast<uint32_t>(m->data_len + rte_pktmbuf_tailroom(m));
-    return RejectReason::none;
-  }
-  if (m->pkt_len > staging_len) return RejectReason::too_long;
-  layout = OpLayout::staged;
-  copy_from_mbuf(m, staging);
+  copy_from_mbuf(m, staging + offset);
   op.data = staging;
   op.length = m->pkt_len;
   op.capacity = static_cast<uint32_t>(staging_len);
   return RejectReason::none;
 }
 
-RejectReason finish_op(rte_mbuf* m, const RecordOp& op, OpLayout layout,
-                       rte_mempool* segment_pool) noexcept {
-  if (op.status != record::RecordStatus::ok) return RejectReason::none;
-  const size_t hr = record::header_room(op.state->suite);
-  if (layout == OpLayout::in_place) {
-    if (op.kind == RecordOpKind::seal) {
-      m->data_off = static_cast<uint16_t>(m->data_off - hr);
-    } else {
-      m->data_off = static_cast<uint16_t>(m->data_off + hr);
-    }
-    m->data_len = static_cast<uint16_t>(op.length);
-    m->pkt_len = op.length;
-    return RejectReason::none;
-  }
-  const uint8_t* out = op.kind == RecordOpKind::seal ? op.data : op.data + hr;
+RejectReason finish_staged(rte_mbuf* m, const RecordOp& op, size_t header_room, rte_mempool* segment_pool) noexcept {
+  const uint8_t* out = op.kind == RecordOpKind::seal ? op.data : op.data + header_room;
   if (!write_to_mbuf(m, out, op.length, segment_pool)) return RejectReason::no_segment;
   return RejectReason::none;
 }

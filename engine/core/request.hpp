@@ -6,14 +6,17 @@
 // Open: the mbuf holds one whole record, header first. On completion with status ok it holds the
 //   plaintext and `type` says its content type; on failure its contents are unspecified (no
 //   plaintext is released).
-// A request completes with reject != none when the engine refused it before the record layer saw
-// it (status is then not_processed), otherwise with the record layer's status.
+// A request completes with the record layer's status, or with reject != none when the engine
+// refused it: before the record layer saw it (stale_session, too_long; status not_processed), or,
+// for no_segment, when a sealed record could not be written back into its chain (the mbuf then
+// still holds the plaintext; the sequence number was used).
 //
 // Mbufs must come from a pool whose private area holds RequestMeta: create_request_pool() makes one.
 #pragma once
 
 #include <rte_mbuf.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -43,23 +46,41 @@ constexpr std::string_view reject_name(RejectReason r) {
   return "unknown";
 }
 
+// Flags of RequestMeta::flags.
+inline constexpr uint8_t request_contiguous = 1;     // submit: one segment, data/length/room below valid
+inline constexpr uint8_t request_result_in_meta = 2;  // worker: apply data_shift/length to the mbuf
+
+// The first 64 bytes are all a worker reads or writes for a single-segment request: Client::submit
+// copies the mbuf's data pointer, length and room here, the worker works from them and leaves the
+// result (new length, how far the data start moved) for Client::poll to apply to the mbuf. So a
+// worker touches one line per request besides the record bytes, not the mbuf header too.
 struct RequestMeta {
   // In (set_request):
   SessionHandle session;
-  uint64_t user_tag = 0;  // the caller's, returned untouched
-  record::RecordOpKind kind = record::RecordOpKind::seal;
-  record::ContentType type = record::ContentType::application_data;  // seal: in; open: out
-  uint16_t padding_len = 0;  // seal, TLS 1.3
-  // Out:
-  record::RecordStatus status = record::RecordStatus::not_processed;
-  RejectReason reject = RejectReason::none;
-  uint64_t seq = 0;       // sequence number the record used
-  uint64_t done_tsc = 0;  // rte_rdtsc() when the worker finished the burst holding it
   // Set by Client::submit:
   rte_ring* completion = nullptr;
+  uint8_t* data = nullptr;   // first data byte (contiguous requests)
+  // Out:
+  uint64_t seq = 0;          // sequence number the record used
+  uint64_t done_tsc = 0;     // rte_rdtsc() when the worker finished the burst holding it
+  // Submit: data length; worker: output length (with request_result_in_meta).
+  uint32_t length = 0;
+  uint16_t headroom = 0;     // submit (contiguous)
+  uint16_t tailroom = 0;     // submit (contiguous)
+  uint16_t padding_len = 0;  // in: seal, TLS 1.3
+  int16_t data_shift = 0;    // worker: bytes the data start moves (with request_result_in_meta)
+  record::RecordOpKind kind = record::RecordOpKind::seal;             // in
+  record::ContentType type = record::ContentType::application_data;  // seal: in; open: out
+  record::RecordStatus status = record::RecordStatus::not_processed;  // out
+  RejectReason reject = RejectReason::none;                           // out
+  uint8_t flags = 0;
+  // Never touched by the engine:
+  uint64_t user_tag = 0;     // the caller's, returned untouched
 
   bool ok() const noexcept { return reject == RejectReason::none && status == record::RecordStatus::ok; }
 };
+static_assert(offsetof(RequestMeta, user_tag) >= 57 && offsetof(RequestMeta, flags) < 64,
+              "the worker's part of RequestMeta must fit one cache line");
 
 inline constexpr uint16_t request_priv_len =
     static_cast<uint16_t>((sizeof(RequestMeta) + RTE_MBUF_PRIV_ALIGN - 1) & ~(RTE_MBUF_PRIV_ALIGN - 1));
@@ -84,6 +105,7 @@ inline bool set_request(rte_mbuf* m, SessionHandle session, record::RecordOpKind
   r.seq = 0;
   r.done_tsc = 0;
   r.completion = nullptr;
+  r.flags = 0;
   return true;
 }
 

@@ -30,6 +30,7 @@ StatsSnapshot& StatsSnapshot::operator+=(const StatsSnapshot& o) noexcept {
   idle_cycles += o.idle_cycles;
   sleeps += o.sleeps;
   cpu_ns += o.cpu_ns;
+  busy_cpu_ns += o.busy_cpu_ns;
   return *this;
 }
 
@@ -52,6 +53,7 @@ StatsSnapshot WorkerStats::snapshot() const noexcept {
   s.idle_cycles = idle_cycles.get();
   s.sleeps = sleeps.get();
   s.cpu_ns = cpu_ns.get();
+  s.busy_cpu_ns = busy_cpu_ns.get();
   return s;
 }
 

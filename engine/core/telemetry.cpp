@@ -102,6 +102,7 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
   rte_tel_data_add_dict_u64(d, "idle_cycles", s.idle_cycles);
   rte_tel_data_add_dict_u64(d, "sleeps", s.sleeps);
   rte_tel_data_add_dict_u64(d, "cpu_ns", s.cpu_ns);
+  rte_tel_data_add_dict_u64(d, "busy_cpu_ns", s.busy_cpu_ns);
   rte_tel_data_add_dict_u64(d, "tsc_hz", Engine::tsc_hz());
   return 0;
 }

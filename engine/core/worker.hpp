@@ -32,6 +32,9 @@ struct WorkerConfig {
   IdleBackoffConfig idle;
   record::RecordProcessorOptions processor;
   rte_mempool* segment_pool = nullptr;  // extends staged seals; may be null (then they fail)
+  // Benchmarks on shared machines: read the thread's CPU clock around every non-empty burst and
+  // count it in busy_cpu_ns (two system calls per burst; off by default).
+  bool measure_busy_cpu = false;
 };
 
 class alignas(64) Worker {
@@ -90,6 +93,8 @@ class alignas(64) Worker {
   std::array<record::RecordOp, max_burst> _ops;
   std::array<OpLayout, max_burst> _layouts;
   std::array<uint32_t, max_burst> _input_len;  // plaintext length of seals (stats)
+
+  uint64_t _cpu_clock_overhead_ns = 0;  // measure_busy_cpu: cost of two back-to-back clock reads
 
   alignas(64) WorkerStats _stats;
   alignas(64) std::atomic<bool> _go{false};

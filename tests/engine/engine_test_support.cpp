@@ -53,7 +53,6 @@ rte_mbuf* make_mbuf(rte_mempool* pool, std::span<const uint8_t> bytes, size_t se
   rte_mbuf* head = rte_pktmbuf_alloc(pool);
   if (head == nullptr) return nullptr;
   if (seg_len == 0) seg_len = rte_pktmbuf_tailroom(head);
-  rte_mbuf* last = head;
   size_t off = 0;
   bool first = true;
   while (first || off < bytes.size()) {
@@ -78,7 +77,6 @@ rte_mbuf* make_mbuf(rte_mempool* pool, std::span<const uint8_t> bytes, size_t se
         return nullptr;
       }
     }
-    (void)last;
     first = false;
   }
   return head;
