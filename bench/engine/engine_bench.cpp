@@ -11,11 +11,13 @@
 //
 // Figures:
 //   direct      RecordProcessor::process() on the main thread, bursts of 64, same record sizes,
-//               same number of sessions per core.
+//               same number of sessions per core, cycling through as many records as the engine
+//               run has in flight per worker (the same working set).
 //   engine      records/s through Client -> input ring -> worker -> completion ring, with 1 and 2
 //               workers; "per busy core" divides by the workers' busy TSC cycles (polls that found
 //               work), which is what the 2-core machine can compare when the submitting thread
-//               shares the CPUs with two workers.
+//               shares the CPUs with two workers. (--busy-cpu: thread CPU time read around
+//               each burst instead, two system calls per burst.)
 //   ratios      engine per busy core / direct (targets 0.85 at 64 B and 1 KB, 0.97 at 16 KB) and
 //               2-worker / 1-worker per busy core (target 0.9).
 #include <rte_cycles.h>
@@ -59,7 +61,21 @@ struct Options {
   uint32_t installs = 200000;
   uint32_t latency_samples = 5000;
   std::string only;              // profiling: "direct", "manual", "1w" or "2w" alone
+  bool busy_cpu = false;         // per-core figure from thread CPU time read around each burst
+  uint32_t rounds = 3;
 };
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Records in flight per worker at `size`: enough to keep it busy, but large records limited so
+// that the working set stays near one a cache-friendly application would have.
+uint32_t inflight_for(const Options& o, uint32_t size) {
+  return size >= 4096 ? std::min<uint32_t>(o.inflight, 128) : o.inflight;
+}
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "tlsburst-engine-bench: %s\n", what.c_str());
@@ -108,7 +124,9 @@ struct DirectResult {
   double cpu_share = 0;      // CPU time / wall time: below 1 when other programs load the machine
 };
 
-DirectResult run_direct(const Options& o, uint32_t size) {
+// `num_buffers` records (a multiple of the burst) are cycled through, one burst after the other, so
+// that the working set is the engine run's (its records in flight), not just one burst's.
+DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   auto rp = record::RecordProcessor::create();
   if (!rp) die(rp.error().message);
   const uint32_t num_states = o.sessions;
@@ -120,11 +138,13 @@ DirectResult run_direct(const Options& o, uint32_t size) {
     if (!rp->install(*seal[i], k) || !rp->install(*open[i], k)) die("direct: install failed");
   }
   constexpr uint32_t burst = 64;
+  const uint32_t num_bursts = std::max<uint32_t>(1, num_buffers / burst);
   const uint32_t cap = static_cast<uint32_t>(record::header_room(o.suite) + size + record::tail_room(o.suite) + 64);
-  std::vector<uint8_t> mem(size_t{burst} * cap + 64);
+  std::vector<uint8_t> mem(size_t{burst} * num_bursts * cap + 64);
   uint8_t* base = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(mem.data()) + 63) & ~uintptr_t{63});
   record::RecordOp ops[burst];
   uint32_t next_state = 0;
+  uint32_t next_burst = 0;
   uint64_t num = 0;
   const double cpu0 = thread_cpu_seconds();
   const auto t0 = Clock::now();
@@ -133,10 +153,12 @@ DirectResult run_direct(const Options& o, uint32_t size) {
     for (int round = 0; round < 16; ++round) {
       const uint32_t s = next_state;
       next_state = (next_state + 1) % num_states;
+      uint8_t* burst_base = base + size_t{next_burst} * burst * cap;
+      next_burst = (next_burst + 1) % num_bursts;
       for (uint32_t i = 0; i < burst; ++i) {
         ops[i] = record::RecordOp{};
         ops[i].state = seal[s].get();
-        ops[i].data = base + size_t{i} * cap;
+        ops[i].data = burst_base + size_t{i} * cap;
         ops[i].capacity = cap;
         ops[i].length = size;
         ops[i].kind = RecordOpKind::seal;
@@ -168,6 +190,8 @@ struct EngineResult {
   double busy_fraction = 0;          // busy cycles / (elapsed cycles * workers)
   double per_cpu_s = 0;              // records per second of the workers' thread CPU time
   double per_busy_cpu_s = 0;         // records per second of CPU time inside non-empty bursts
+  double per_core = 0;
+  double mean_burst = 0;             // records per non-empty dequeue               // the per-core figure: per_busy_core, or with --busy-cpu per_busy_cpu_s
   double cpu_share = 0;              // workers' CPU time / (wall time * workers)
   uint64_t errors = 0;
 };
@@ -193,7 +217,7 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   IdleBackoffConfig idle;
   idle.num_spin_polls = 64;
   idle.num_pause_polls = 0;
-  auto engine = start_engine(lcores, o, idle, true);
+  auto engine = start_engine(lcores, o, idle, o.busy_cpu);
   auto cp = ControlPlane::create(*engine);
   if (!cp) die(cp.error().message);
   const uint32_t num_cores = engine->num_cores();
@@ -207,9 +231,7 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
     }
     if (!cp.value()->barrier(c)) die("barrier failed");
   }
-  // Records in flight per worker: enough to keep it busy, but large records limited so that the
-  // working set stays near the direct run's (64 buffers), as a cache-friendly application would.
-  const uint32_t inflight = size >= 4096 ? std::min<uint32_t>(o.inflight, 128) : o.inflight;
+  const uint32_t inflight = inflight_for(o, size);
   auto client = Client::create(*engine, ClientConfig{inflight});
   if (!client) die(client.error().message);
   static int serial = 0;
@@ -291,9 +313,10 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   set_idle_priority(false);
   unpin();
 
-  uint64_t records = 0, busy = 0, cpu_ns = 0, busy_cpu_ns = 0;
+  uint64_t records = 0, busy = 0, cpu_ns = 0, busy_cpu_ns = 0, bursts = 0;
   for (uint32_t c = 0; c < num_cores; ++c) {
     records += s1[c].records() - s0[c].records();
+    bursts += s1[c].bursts - s0[c].bursts;
     busy += s1[c].busy_cycles - s0[c].busy_cycles;
     cpu_ns += s1[c].cpu_ns - s0[c].cpu_ns;
     busy_cpu_ns += s1[c].busy_cpu_ns - s0[c].busy_cpu_ns;
@@ -306,13 +329,15 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   r.per_cpu_s = cpu_ns == 0 ? 0 : static_cast<double>(records) / (static_cast<double>(cpu_ns) / 1e9);
   r.cpu_share = static_cast<double>(cpu_ns) / 1e9 / (secs * num_cores);
   r.per_busy_cpu_s = busy_cpu_ns == 0 ? 0 : static_cast<double>(records) / (static_cast<double>(busy_cpu_ns) / 1e9);
+  r.per_core = o.busy_cpu ? r.per_busy_cpu_s : r.per_busy_core;
+  r.mean_burst = bursts == 0 ? 0 : static_cast<double>(records) / static_cast<double>(bursts);
   r.errors = errors;
   for (rte_mbuf* m : all) rte_pktmbuf_free(m);
   client.value().reset();
   cp.value().reset();
   engine->stop();
   engine.reset();
-  rte_mempool_free(pool);
+  free_request_pool(pool);
   return r;
 }
 
@@ -411,7 +436,7 @@ void run_install_latency(const Options& o, unsigned lcore, bool busy_poll) {
   client.value().reset();
   cp.value().reset();
   engine->stop();
-  rte_mempool_free(pool);
+  free_request_pool(pool);
 }
 
 Options parse(const std::vector<std::string>& args) {
@@ -446,10 +471,15 @@ Options parse(const std::vector<std::string>& args) {
       o.installs = static_cast<uint32_t>(std::stoul(value()));
     } else if (a == "--latency-samples") {
       o.latency_samples = static_cast<uint32_t>(std::stoul(value()));
+    } else if (a == "--rounds") {
+      o.rounds = std::max<uint32_t>(1, static_cast<uint32_t>(std::stoul(value())));
+    } else if (a == "--busy-cpu") {
+      o.busy_cpu = true;
     } else if (a == "--only") {
       o.only = value();
     } else if (a == "--quick") {
       o.seconds = 0.5;
+      o.rounds = 1;
       o.installs = 50000;
       o.latency_samples = 1000;
     } else {
@@ -488,12 +518,14 @@ int main(int argc, char** argv) {
     eal_cleanup();
     return 0;
   }
-  std::printf("records/s. direct: per CPU-second of the calling thread. engine: 'wall' through the rings;\n"
-              "'/bcpu' per CPU-second the workers spent in non-empty bursts (the per-core figure; immune to\n"
-              "preemption by other programs); '/cpu' per CPU-second of the worker threads including idle\n"
-              "polling and naps; 'cpu%%' the workers' CPU share of wall time.\n");
-  std::printf("%-6s %11s | %11s %11s %11s %5s | %11s %11s %11s %5s | %7s %7s %7s\n", "size", "direct", "1w wall",
-              "1w /bcpu", "1w /cpu", "cpu%", "2w wall", "2w /bcpu", "2w /cpu", "cpu%", "1w/dir", "2w/dir", "2w/1w");
+  std::printf("records/s. direct: per CPU-second of the calling thread, over as many records as the engine\n"
+              "has in flight per worker. engine: 'wall' through the rings; '/busy' per busy worker-core-second\n"
+              "(%s: the per-core figure); 'cpu%%' the workers' CPU\n"
+              "share of wall time (below 100%%: naps or preemption).\n",
+              o.busy_cpu ? "thread CPU time inside non-empty bursts" : "TSC cycles of polls that found work");
+  std::printf("medians of %u rounds\n", o.rounds);
+  std::printf("%-6s %11s | %11s %11s %5s | %11s %11s %5s | %7s %7s %7s\n", "size", "direct", "1w wall", "1w /busy",
+              "cpu%", "2w wall", "2w /busy", "cpu%", "1w/dir", "2w/dir", "2w/1w");
   bool pass = true;
   for (uint32_t size : o.sizes) {
     // The worker lcore of a 1-worker run: the last one (not on CPU 0, where the submitter goes).
@@ -502,38 +534,58 @@ int main(int argc, char** argv) {
       // Profiling one configuration (e.g. under perf): no comparison.
       if (o.only == "direct") {
         pin_to_cpu(0);
-        std::printf("%u: direct %.0f records/cpu-s\n", size, run_direct(o, size).per_cpu_s);
+        std::printf("%u: direct %.0f records/cpu-s\n", size, run_direct(o, size, inflight_for(o, size)).per_cpu_s);
         unpin();
       } else {
         std::vector<unsigned> which;
         if (o.only == "1w") which = {one};
         if (o.only == "2w") which = lcores;
         const EngineResult r = run_engine(o, which, size);
-        std::printf("%u: %s %.0f records/s wall, %.0f per busy cpu-s, %.0f records/cpu-s\n", size, o.only.c_str(),
-                    r.records_per_s, r.per_busy_cpu_s, r.per_cpu_s);
+        std::printf("%u: %s %.0f records/s wall, %.0f per busy core-s, %.0f records/cpu-s, %.1f records/burst\n",
+                    size, o.only.c_str(), r.records_per_s, r.per_core, r.per_cpu_s, r.mean_burst);
       }
       continue;
     }
-    pin_to_cpu(0);
-    const DirectResult direct = run_direct(o, size);
-    unpin();
+    // Rounds of direct, 1 worker, 2 workers back to back; medians of the figures and of the
+    // per-round ratios (the machine's speed drifts between rounds more than within one).
+    std::vector<double> d, w1, w2, q1, q2, sc, walls1, walls2, cpu1, cpu2;
+    uint64_t errors = 0;
+    for (uint32_t round = 0; round < o.rounds; ++round) {
+      pin_to_cpu(0);
+      const DirectResult direct = run_direct(o, size, inflight_for(o, size));
+      unpin();
+      const EngineResult r1 = run_engine(o, {one}, size);
+      EngineResult r2;
+      if (lcores.size() >= 2) r2 = run_engine(o, lcores, size);
+      d.push_back(direct.per_cpu_s);
+      w1.push_back(r1.per_core);
+      w2.push_back(r2.per_core);
+      walls1.push_back(r1.records_per_s);
+      walls2.push_back(r2.records_per_s);
+      cpu1.push_back(r1.cpu_share);
+      cpu2.push_back(r2.cpu_share);
+      q1.push_back(r1.per_core / direct.per_cpu_s);
+      q2.push_back(r2.per_core / direct.per_cpu_s);
+      sc.push_back(lcores.size() >= 2 ? r2.per_core / r1.per_core : 0);
+      errors += r1.errors + r2.errors;
+    }
     const EngineResult r0 = run_engine(o, {}, size);
-    const EngineResult r1 = run_engine(o, {one}, size);
-    EngineResult r2;
-    if (lcores.size() >= 2) r2 = run_engine(o, lcores, size);
-    const double ratio1 = r1.per_busy_cpu_s / direct.per_cpu_s;
-    const double ratio2 = r2.per_busy_cpu_s / direct.per_cpu_s;
-    const double scaling = lcores.size() >= 2 ? r2.per_busy_cpu_s / r1.per_busy_cpu_s : 0;
+    pin_to_cpu(0);
+    const DirectResult direct0 = run_direct(o, size, inflight_for(o, size));
+    unpin();
+    const double ratio1 = median(q1);
+    const double ratio2 = median(q2);
+    const double scaling = median(sc);
     const double target = size >= 16384 ? 0.97 : 0.85;
-    std::printf("%-6u %11.0f | %11.0f %11.0f %11.0f %4.0f%% | %11.0f %11.0f %11.0f %4.0f%% | %7.3f %7.3f %7.3f %s%s\n",
-                size, direct.per_cpu_s, r1.records_per_s, r1.per_busy_cpu_s, r1.per_cpu_s, 100 * r1.cpu_share,
-                r2.records_per_s, r2.per_busy_cpu_s, r2.per_cpu_s, 100 * r2.cpu_share, ratio1, ratio2, scaling,
-                ratio1 >= target ? "" : "[1w/direct below target] ",
+    std::printf("%-6u %11.0f | %11.0f %11.0f %4.0f%% | %11.0f %11.0f %4.0f%% | %7.3f %7.3f %7.3f %s%s\n", size,
+                median(d), median(walls1), median(w1), 100 * median(cpu1), median(walls2), median(w2),
+                100 * median(cpu2), ratio1, ratio2, scaling, ratio1 >= target ? "" : "[1w/direct below target] ",
                 scaling >= 0.9 || lcores.size() < 2 ? "" : "[2w/1w below 0.9]");
-    std::printf("       (direct thread had %.0f%% of its CPU; one thread doing client + worker: %.3f x direct)\n",
-                100 * direct.cpu_share, r0.per_cpu_s / direct.per_cpu_s);
-    if (r1.errors || r2.errors) std::printf("  ERRORS: %" PRIu64 " / %" PRIu64 " failed records\n", r1.errors, r2.errors);
-    pass = pass && ratio1 >= target && (lcores.size() < 2 || scaling >= 0.9) && r1.errors == 0 && r2.errors == 0;
+    std::printf("       (1w/direct by round:");
+    for (double q : q1) std::printf(" %.3f", q);
+    std::printf("; one thread doing client + worker: %.3f x direct)\n", r0.per_cpu_s / direct0.per_cpu_s);
+    if (errors != 0) std::printf("  ERRORS: %" PRIu64 " failed records\n", errors);
+    pass = pass && ratio1 >= target && (lcores.size() < 2 || scaling >= 0.9) && errors == 0;
   }
   if (!o.only.empty()) {
     eal_cleanup();

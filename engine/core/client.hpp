@@ -9,7 +9,7 @@
 // dropped: every accepted request comes back from poll() exactly once.
 //
 // Requests of one session (one core) complete in the order they were submitted. Not thread safe:
-// one Client per application thread.
+// one Client per application thread; an engine serves up to max_clients (256) at a time.
 #pragma once
 
 #include <rte_mbuf.h>
@@ -56,8 +56,11 @@ class Client {
     uint32_t in_flight = 0;
     uint32_t credit = 0;  // completion_ring_len - in_flight
   };
-  explicit Client(std::vector<PerCore> cores) : _cores(std::move(cores)) {}
+  Client(Engine& engine, uint32_t index, std::vector<PerCore> cores)
+      : _engine(engine), _index(index), _cores(std::move(cores)) {}
 
+  Engine& _engine;
+  uint32_t _index;  // this client's index in the engine (max_clients of them)
   std::vector<PerCore> _cores;
   uint32_t _num_in_flight = 0;
   uint32_t _poll_start = 0;  // round-robin start so no core's completions wait behind another's

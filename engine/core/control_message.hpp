@@ -29,16 +29,4 @@ struct alignas(64) ControlMessage {
   record::DirectionState open;  // create, rekey_open
 };
 
-// Input-ring entries are pointers; control messages are told apart from request mbufs (both at
-// least 64-byte aligned) by the lowest bit.
-inline void* tag_control(ControlMessage* m) noexcept {
-  return reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(m) | 1u);
-}
-inline bool is_control(const void* entry) noexcept {
-  return (reinterpret_cast<uintptr_t>(entry) & 1u) != 0;
-}
-inline ControlMessage* untag_control(void* entry) noexcept {
-  return reinterpret_cast<ControlMessage*>(reinterpret_cast<uintptr_t>(entry) & ~uintptr_t{1});
-}
-
 }  // namespace tlsburst::engine

@@ -117,7 +117,7 @@ void ControlPlane::give_back(uint32_t core, ControlMessage* msg) noexcept {
 
 Status ControlPlane::send(uint32_t core, ControlMessage* msg) {
   rte_ring* input = _engine.input(core);
-  void* entry = tag_control(msg);
+  const InputEntry entry = InputEntry::control(msg);
   if (input_enqueue(input, &entry, 1) == 1) return Status::success();
   const auto deadline = Clock::now() + std::chrono::milliseconds(_config.timeout_ms);
   for (;;) {

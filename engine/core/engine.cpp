@@ -136,6 +136,26 @@ void Engine::stop() {
 
 rte_ring* Engine::input(uint32_t core) const noexcept { return _workers[core]->input(); }
 
+Result<uint32_t> Engine::attach_client(const std::vector<rte_ring*>& completion_rings) {
+  if (completion_rings.size() != _workers.size()) {
+    return make_error(Alert::internal_error, "engine: a client needs one completion ring per core");
+  }
+  std::lock_guard<std::mutex> lock(_clients_mutex);
+  for (uint32_t k = 0; k < max_clients; ++k) {
+    if (_clients_in_use[k]) continue;
+    _clients_in_use[k] = true;
+    for (size_t c = 0; c < _workers.size(); ++c) _workers[c]->register_client(k, completion_rings[c]);
+    return k;
+  }
+  return make_error(Alert::internal_error, "engine: " + std::to_string(max_clients) + " clients exist already");
+}
+
+void Engine::detach_client(uint32_t client) noexcept {
+  std::lock_guard<std::mutex> lock(_clients_mutex);
+  for (auto& w : _workers) w->register_client(client, nullptr);
+  _clients_in_use[client] = false;
+}
+
 uint32_t Engine::least_loaded_core() const {
   uint32_t best = 0;
   uint32_t best_live = UINT32_MAX;

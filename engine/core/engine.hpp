@@ -9,14 +9,17 @@
 
 #include <rte_mempool.h>
 
+#include <bitset>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "engine/common/result.hpp"
 #include "engine/core/idle_backoff.hpp"
 #include "engine/core/session_table.hpp"
+#include "engine/core/ring_entry.hpp"
 #include "engine/core/slot_allocator.hpp"
 #include "engine/core/stats.hpp"
 #include "engine/record/record_processor.hpp"
@@ -33,7 +36,7 @@ struct EngineConfig {
   WorkerLaunch launch = WorkerLaunch::lcores;
   uint32_t sessions_per_core = 1u << 16;
   uint32_t input_ring_len = 4096;
-  uint32_t dequeue_burst = 64;
+  uint32_t dequeue_burst = 128;       // at most RecordProcessor::max_burst
   uint32_t num_staging = 8;
   uint32_t segment_pool_len = 2047;     // mbufs per core for extending chained seals; 0: none
   IdleBackoffConfig idle;
@@ -63,6 +66,10 @@ class Engine {
   uint32_t num_cores() const noexcept { return static_cast<uint32_t>(_workers.size()); }
   const CoreInfo& core_info(uint32_t core) const { return _cores[core]; }
   rte_ring* input(uint32_t core) const noexcept;
+  // Clients: an index (< max_clients) under which a Client registers one completion ring per core
+  // before submitting; released when the client has nothing in flight any more.
+  Result<uint32_t> attach_client(const std::vector<rte_ring*>& completion_rings);
+  void detach_client(uint32_t client) noexcept;
   SlotAllocator& slots(uint32_t core) noexcept { return *_slots[core]; }
   // The core with the fewest live sessions.
   uint32_t least_loaded_core() const;
@@ -94,6 +101,8 @@ class Engine {
   std::vector<rte_mempool*> _segment_pools;
   record::ImbArch _arch = record::ImbArch::auto_detect;
   size_t _num_launched = 0;
+  std::mutex _clients_mutex;
+  std::bitset<max_clients> _clients_in_use;
 };
 
 }  // namespace tlsburst::engine

@@ -1,5 +1,6 @@
 // A lookaside request: one record in one DPDK mbuf, with its metadata in the mbuf's private area
-// (so it travels through the rings with the mbuf and needs no side allocation).
+// (so it needs no side allocation; the rings carry copies of what the worker needs, see
+// ring_entry.hpp).
 //
 // Seal: the mbuf holds the plaintext (any number of segments). On completion it holds the whole
 //   protected record, header first.
@@ -46,41 +47,24 @@ constexpr std::string_view reject_name(RejectReason r) {
   return "unknown";
 }
 
-// Flags of RequestMeta::flags.
-inline constexpr uint8_t request_contiguous = 1;     // submit: one segment, data/length/room below valid
-inline constexpr uint8_t request_result_in_meta = 2;  // worker: apply data_shift/length to the mbuf
-
-// The first 64 bytes are all a worker reads or writes for a single-segment request: Client::submit
-// copies the mbuf's data pointer, length and room here, the worker works from them and leaves the
-// result (new length, how far the data start moved) for Client::poll to apply to the mbuf. So a
-// worker touches one line per request besides the record bytes, not the mbuf header too.
+// What the caller sets (set_request) and what a completion reports. Only the submitting thread
+// reads or writes it: Client::submit copies what a worker needs into the input ring entry and
+// Client::poll copies the outcome back from the completion entry (see ring_entry.hpp).
 struct RequestMeta {
-  // In (set_request):
+  // In:
   SessionHandle session;
-  // Set by Client::submit:
-  rte_ring* completion = nullptr;
-  uint8_t* data = nullptr;   // first data byte (contiguous requests)
+  uint64_t user_tag = 0;     // the caller's, returned untouched
+  record::RecordOpKind kind = record::RecordOpKind::seal;
+  record::ContentType type = record::ContentType::application_data;  // seal: in; open: out
+  uint16_t padding_len = 0;  // seal, TLS 1.3: zero bytes of padding to add
   // Out:
+  record::RecordStatus status = record::RecordStatus::not_processed;
+  RejectReason reject = RejectReason::none;
   uint64_t seq = 0;          // sequence number the record used
   uint64_t done_tsc = 0;     // rte_rdtsc() when the worker finished the burst holding it
-  // Submit: data length; worker: output length (with request_result_in_meta).
-  uint32_t length = 0;
-  uint16_t headroom = 0;     // submit (contiguous)
-  uint16_t tailroom = 0;     // submit (contiguous)
-  uint16_t padding_len = 0;  // in: seal, TLS 1.3
-  int16_t data_shift = 0;    // worker: bytes the data start moves (with request_result_in_meta)
-  record::RecordOpKind kind = record::RecordOpKind::seal;             // in
-  record::ContentType type = record::ContentType::application_data;  // seal: in; open: out
-  record::RecordStatus status = record::RecordStatus::not_processed;  // out
-  RejectReason reject = RejectReason::none;                           // out
-  uint8_t flags = 0;
-  // Never touched by the engine:
-  uint64_t user_tag = 0;     // the caller's, returned untouched
 
   bool ok() const noexcept { return reject == RejectReason::none && status == record::RecordStatus::ok; }
 };
-static_assert(offsetof(RequestMeta, user_tag) >= 57 && offsetof(RequestMeta, flags) < 64,
-              "the worker's part of RequestMeta must fit one cache line");
 
 inline constexpr uint16_t request_priv_len =
     static_cast<uint16_t>((sizeof(RequestMeta) + RTE_MBUF_PRIV_ALIGN - 1) & ~(RTE_MBUF_PRIV_ALIGN - 1));
@@ -104,14 +88,15 @@ inline bool set_request(rte_mbuf* m, SessionHandle session, record::RecordOpKind
   r.reject = RejectReason::none;
   r.seq = 0;
   r.done_tsc = 0;
-  r.completion = nullptr;
-  r.flags = 0;
   return true;
 }
 
-// A packet mbuf pool whose private area holds RequestMeta. `data_room_len` includes
-// RTE_PKTMBUF_HEADROOM. Needs EAL memory.
+// A packet mbuf pool whose private area holds RequestMeta and whose data buffers live in a memory
+// zone of their own, away from the mbuf headers (see request.cpp for why). `data_room_len`
+// includes RTE_PKTMBUF_HEADROOM. Needs EAL memory; nullptr (rte_errno set) on failure. Free it
+// with free_request_pool() once every mbuf is back.
 rte_mempool* create_request_pool(const char* name, uint32_t num_mbufs, uint32_t cache_len,
                                  uint16_t data_room_len, int socket_id = SOCKET_ID_ANY);
+void free_request_pool(rte_mempool* pool);
 
 }  // namespace tlsburst::engine

@@ -4,13 +4,15 @@
 
 namespace tlsburst::engine {
 
-Result<Ring> Ring::create(const std::string& name, uint32_t capacity, RingProducers producers) {
+Result<Ring> Ring::create(const std::string& name, uint32_t capacity, RingProducers producers,
+                          uint32_t elem_len) {
+  if (elem_len == 0 || elem_len % 4 != 0) return make_error(Alert::internal_error, "ring " + name + ": bad element size");
   if (capacity == 0 || capacity > RTE_RING_SZ_MASK) {
     return make_error(Alert::internal_error, "ring " + name + ": bad capacity");
   }
   const unsigned flags = RING_F_EXACT_SZ | RING_F_SC_DEQ |
                          (producers == RingProducers::single ? RING_F_SP_ENQ : RING_F_MP_RTS_ENQ);
-  const ssize_t len = rte_ring_get_memsize_elem(sizeof(void*), rte_align32pow2(capacity + 1));
+  const ssize_t len = rte_ring_get_memsize_elem(elem_len, rte_align32pow2(capacity + 1));
   if (len < 0) return make_error(Alert::internal_error, "ring " + name + ": bad size");
   const size_t alloc_len = (static_cast<size_t>(len) + RTE_CACHE_LINE_SIZE - 1) &
                            ~size_t{RTE_CACHE_LINE_SIZE - 1};

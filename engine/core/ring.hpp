@@ -1,5 +1,6 @@
-// DPDK rings the engine owns: input rings (many producers, one worker consuming), completion and
-// reply rings (one worker producing, one thread consuming).
+// DPDK rings the engine owns: input rings of InputEntry (many producers, one worker consuming),
+// completion rings of CompletionEntry and reply rings of pointers (one worker producing, one
+// thread consuming). See ring_entry.hpp for the entries.
 //
 // The ring memory comes from the process heap (rte_ring_init), not from DPDK memzones, so rings do
 // not depend on EAL memory size and can be used before or without rte_eal_init.
@@ -28,6 +29,7 @@
 #include <string>
 
 #include "engine/common/result.hpp"
+#include "engine/core/ring_entry.hpp"
 
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
@@ -38,41 +40,66 @@ namespace tlsburst::engine {
 
 #if defined(TLSBURST_TSAN)
 namespace detail {
-__attribute__((no_sanitize("thread"))) inline unsigned raw_enqueue(rte_ring* r, void* const* items, unsigned n) {
-  return rte_ring_enqueue_burst(r, items, n, nullptr);
+__attribute__((no_sanitize("thread"))) inline unsigned raw_enqueue_bulk(rte_ring* r, const InputEntry* items,
+                                                                        unsigned n, unsigned* free_space) {
+  return rte_ring_enqueue_bulk_elem(r, items, sizeof(InputEntry), n, free_space);
 }
-__attribute__((no_sanitize("thread"))) inline unsigned raw_dequeue(rte_ring* r, void** items, unsigned n,
+__attribute__((no_sanitize("thread"))) inline unsigned raw_dequeue(rte_ring* r, InputEntry* items, unsigned n,
                                                                    unsigned* remaining) {
-  return rte_ring_sc_dequeue_burst(r, items, n, remaining);
+  return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(InputEntry), n, remaining);
 }
 }  // namespace detail
 
-// Enqueues up to n entries into an input ring (any thread); returns how many.
-inline unsigned input_enqueue(rte_ring* r, void* const* items, unsigned n) noexcept {
+// Enqueues all n entries into an input ring, or none (any thread); returns n or 0. `free_space`,
+// when given, receives the free slots left (after a failure: how many there were).
+inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
+                              unsigned* free_space = nullptr) noexcept {
   __tsan_release(r);  // everything written before handing the entries over
-  return detail::raw_enqueue(r, items, n);
+  return detail::raw_enqueue_bulk(r, items, n, free_space);
 }
 // Dequeues up to n entries from an input ring (its one consumer); returns how many.
-inline unsigned input_dequeue(rte_ring* r, void** items, unsigned n, unsigned* remaining) noexcept {
+inline unsigned input_dequeue(rte_ring* r, InputEntry* items, unsigned n, unsigned* remaining) noexcept {
   const unsigned got = detail::raw_dequeue(r, items, n, remaining);
   if (got != 0) __tsan_acquire(r);
   return got;
 }
 #else
-inline unsigned input_enqueue(rte_ring* r, void* const* items, unsigned n) noexcept {
-  return rte_ring_enqueue_burst(r, items, n, nullptr);
+inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
+                              unsigned* free_space = nullptr) noexcept {
+  return rte_ring_enqueue_bulk_elem(r, items, sizeof(InputEntry), n, free_space);
 }
-inline unsigned input_dequeue(rte_ring* r, void** items, unsigned n, unsigned* remaining) noexcept {
-  return rte_ring_sc_dequeue_burst(r, items, n, remaining);
+inline unsigned input_dequeue(rte_ring* r, InputEntry* items, unsigned n, unsigned* remaining) noexcept {
+  return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(InputEntry), n, remaining);
 }
 #endif
+
+// Completion rings (single producer, single consumer; C11 acquire/release, seen by TSan).
+inline unsigned completion_enqueue(rte_ring* r, const CompletionEntry* items, unsigned n) noexcept {
+  return rte_ring_sp_enqueue_burst_elem(r, items, sizeof(CompletionEntry), n, nullptr);
+}
+inline unsigned completion_dequeue(rte_ring* r, CompletionEntry* items, unsigned n) noexcept {
+  return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(CompletionEntry), n, nullptr);
+}
+
+// For cache prefetches on a ring's slots, from the side that owns the index they start at: where
+// slot `index` (a ring position, not yet masked) lives, and the consumer's and producer's next
+// positions. They read the ring's fields (public in rte_ring_core.h) without synchronisation,
+// which is fine for the owning side's own index and for the constant size fields, and for a
+// prefetch in any case: a prefetch changes nothing that is read later.
+inline const uint8_t* ring_slot(const rte_ring* r, size_t elem_len, uint32_t index) noexcept {
+  return reinterpret_cast<const uint8_t*>(r + 1) + size_t{index & r->mask} * elem_len;
+}
+inline uint32_t consumer_head(const rte_ring* r) noexcept { return __atomic_load_n(&r->cons.head, __ATOMIC_RELAXED); }
+inline uint32_t producer_head(const rte_ring* r) noexcept { return __atomic_load_n(&r->prod.head, __ATOMIC_RELAXED); }
 
 enum class RingProducers : uint8_t { single, multi };
 
 class Ring {
  public:
-  // A ring holding exactly `capacity` entries (a single consumer always).
-  static Result<Ring> create(const std::string& name, uint32_t capacity, RingProducers producers);
+  // A ring holding exactly `capacity` entries of `elem_len` bytes (a multiple of 4; a single
+  // consumer always).
+  static Result<Ring> create(const std::string& name, uint32_t capacity, RingProducers producers,
+                             uint32_t elem_len = sizeof(void*));
 
   Ring() = default;
   Ring(Ring&& other) noexcept : _ring(other._ring) { other._ring = nullptr; }

@@ -106,6 +106,7 @@ bool SessionTable::install(SessionHandle handle, const record::DirectionState& s
   if (s.live()) clear_slot(s);
   new (s.seal_storage) record::DirectionState(seal);
   new (s.open_storage) record::DirectionState(open);
+  s.refresh_layout();
   s.generation = handle.generation();
   ++_num_live;
   return true;

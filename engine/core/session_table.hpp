@@ -23,6 +23,12 @@ class SessionTable {
  public:
   struct alignas(64) Slot {
     uint32_t generation;  // 0: no session here
+    // The record layout of each direction's suite (header_room, tail_room without TLS 1.3
+    // padding), kept next to the generation so a worker checks a request's room without looking
+    // at the keys' suite. refresh_layout() after replacing a direction's state.
+    uint8_t seal_header_room;
+    uint8_t open_header_room;
+    uint16_t seal_tail_room;
     alignas(record::DirectionState) std::byte seal_storage[sizeof(record::DirectionState)];
     alignas(record::DirectionState) std::byte open_storage[sizeof(record::DirectionState)];
 
@@ -32,6 +38,11 @@ class SessionTable {
     }
     record::DirectionState& open() noexcept {
       return *std::launder(reinterpret_cast<record::DirectionState*>(open_storage));
+    }
+    void refresh_layout() noexcept {
+      seal_header_room = static_cast<uint8_t>(record::header_room(seal().suite));
+      seal_tail_room = static_cast<uint16_t>(record::tail_room(seal().suite));
+      open_header_room = static_cast<uint8_t>(record::header_room(open().suite));
     }
   };
 

@@ -32,7 +32,7 @@ Result<std::unique_ptr<Worker>> Worker::create(const WorkerConfig& config) {
   auto table = SessionTable::create(config.num_sessions, config.numa_node);
   if (!table) return table.error();
   auto input = Ring::create("tlsburst_in_" + std::to_string(config.core), config.input_ring_len,
-                            RingProducers::multi);
+                            RingProducers::multi, sizeof(InputEntry));
   if (!input) return input.error();
   std::unique_ptr<uint8_t[]> staging(new (std::nothrow) uint8_t[config.num_staging * staging_len]);
   if (!staging) return make_error(Alert::internal_error, "worker: out of memory for staging");
@@ -50,45 +50,91 @@ Worker::Worker(const WorkerConfig& config, record::RecordProcessor processor, Se
 
 Worker::~Worker() = default;
 
-void Worker::add_request(rte_mbuf* m) noexcept {
-  RequestMeta& meta = request_meta(m);
-  const uint32_t p = _num_pending;
-  SessionTable::Slot* slot = meta.session.core() == _config.core ? _table.find(meta.session) : nullptr;
+void Worker::add_record(const InputEntry& e) noexcept {
+  SessionTable::Slot* slot =
+      (e.flags & input_misrouted) == 0 ? _table.find(e.session(_config.core)) : nullptr;
+  const bool seal = (e.flags & input_open) == 0;
+  const bool contiguous = (e.flags & input_contiguous) != 0;
+  const uint32_t p = _num_pending++;
+  rte_ring* ring = _client_rings[e.client()].load(std::memory_order_relaxed);
+  if (_num_runs == 0 || _runs[_num_runs - 1].ring != ring) _runs[_num_runs++] = Run{ring, p, p, producer_head(ring)};
+  Run& run = _runs[_num_runs - 1];
+  run.end = p + 1;
+  // The completion slot this request will take, in exclusive state, while the batch is still
+  // being assembled: the transfer from the client's core then overlaps with the crypto. (Only a
+  // ring's first run in a batch knows its positions exactly; later ones may prefetch in vain.)
+  const uint32_t slot_index = run.ring_head + (p - run.begin);
+  if (p == run.begin || (slot_index & 1) == 0) {
+    __builtin_prefetch(ring_slot(ring, sizeof(CompletionEntry), slot_index), 1, 3);
+  }
+
+  CompletionEntry& c = _completions[p];
+  c.mbuf = static_cast<rte_mbuf*>(e.object);
+  c.status = RecordStatus::not_processed;
+  c.reject = RejectReason::none;
+  c.flags = 0;
+  c.seq = 0;
   if (slot == nullptr) {
-    meta.reject = RejectReason::stale_session;
-    meta.status = RecordStatus::not_processed;
-    _pending[p] = m;
-    _op_of_pending[p] = no_op;
-    _num_pending = p + 1;
+    c.reject = RejectReason::stale_session;
+    _stats.rejects[static_cast<size_t>(RejectReason::stale_session)].add(1);
     return;
   }
-  record::DirectionState& state = meta.kind == RecordOpKind::seal ? slot->seal() : slot->open();
-  const uint32_t o = _num_ops;
-  if (_num_staged == _config.num_staging &&
-      ((meta.flags & request_contiguous) == 0 || meta.kind == RecordOpKind::seal)) {
-    // This one may need a staging buffer and none is left: finish the batch first. (Only chained
-    // or roomless requests use one; the check is conservative for seals.)
+  record::RecordOp& op = _ops[_num_ops];
+  op.kind = seal ? RecordOpKind::seal : RecordOpKind::open;
+  op.type = e.type;
+  op.status = RecordStatus::not_processed;
+  op.user_data = &c;
+  // The padding length is the one thing a worker reads from the request's metadata, and only
+  // when the client said there is some (TLS 1.3 seals that ask for padding).
+  op.padding_len = (e.flags & input_padded) != 0 ? request_meta(c.mbuf).padding_len : 0;
+  if (seal) {
+    op.state = &slot->seal();
+    const uint32_t hr = slot->seal_header_room;
+    if (contiguous && e.headroom >= hr && e.tailroom >= slot->seal_tail_room + uint32_t{op.padding_len}) {
+      // In place: the header goes into the headroom, the tag into the tailroom.
+      op.data = e.data - hr;
+      op.length = e.length;
+      op.capacity = hr + e.length + e.tailroom;
+      c.length = e.length;  // the plaintext's, for the statistics (replaced by the output's)
+      c.data_shift = static_cast<int16_t>(-static_cast<int32_t>(hr));
+      c.flags = completion_in_place;
+      __builtin_prefetch(op.data, 1, 3);  // the record's first line, rewritten in place later
+      ++_num_ops;
+      return;
+    }
+  } else {
+    op.state = &slot->open();
+    if (contiguous) {
+      op.data = e.data;
+      op.length = e.length;
+      op.capacity = uint32_t{e.length} + e.tailroom;
+      c.data_shift = static_cast<int16_t>(slot->open_header_room);
+      c.flags = completion_in_place;
+      __builtin_prefetch(op.data, 1, 3);
+      ++_num_ops;
+      return;
+    }
+  }
+  // Chained, or a segment without the room: through a staging buffer. When the batch has used
+  // them all, take the request back out, finish the batch and start the next with it.
+  if (_num_staged == _config.num_staging) {
+    --_num_pending;
+    if (--_runs[_num_runs - 1].end == _runs[_num_runs - 1].begin) --_num_runs;
     flush();
-    add_request(m);
+    add_record(e);
     return;
   }
-  OpLayout layout = OpLayout::in_place;
-  const RejectReason r = prepare_op(m, meta, state, _staging.get() + size_t{_num_staged} * staging_len,
-                                    _ops[o], layout);
-  _pending[p] = m;
-  _num_pending = p + 1;
+  const size_t hr = seal ? slot->seal_header_room : slot->open_header_room;
+  const size_t tail = seal ? slot->seal_tail_room + size_t{op.padding_len} : 0;
+  const RejectReason r = prepare_staged(c.mbuf, op.kind, hr, tail, _staging.get() + size_t{_num_staged} * staging_len, op);
   if (r != RejectReason::none) {
-    meta.reject = r;
-    meta.status = RecordStatus::not_processed;
-    _op_of_pending[p] = no_op;
+    c.reject = r;
+    _stats.rejects[static_cast<size_t>(r)].add(1);
     return;
   }
-  if (layout == OpLayout::staged) ++_num_staged;
-  __builtin_prefetch(_ops[o].data, 1, 3);  // the record's first line, rewritten in place later
-  _layouts[o] = layout;
-  _input_len[o] = _ops[o].length;
-  _op_of_pending[p] = static_cast<int16_t>(o);
-  _num_ops = o + 1;
+  c.length = static_cast<uint16_t>(seal ? std::min<uint32_t>(op.length, UINT16_MAX) : 0);
+  ++_num_staged;
+  ++_num_ops;
 }
 
 void Worker::flush() noexcept {
@@ -96,37 +142,34 @@ void Worker::flush() noexcept {
   if (_num_ops != 0) _processor.process(std::span<record::RecordOp>(_ops.data(), _num_ops));
 
   uint64_t num_sealed = 0, bytes_sealed = 0, num_opened = 0, bytes_opened = 0;
-  const uint64_t now = rte_rdtsc();
-  for (uint32_t p = 0; p < _num_pending; ++p) {
-    rte_mbuf* m = _pending[p];
-    RequestMeta& meta = request_meta(m);
-    meta.done_tsc = now;
-    const int16_t o = _op_of_pending[p];
-    if (o == no_op) {
-      _stats.rejects[static_cast<size_t>(meta.reject)].add(1);
-      continue;
-    }
-    const record::RecordOp& op = _ops[static_cast<size_t>(o)];
-    meta.status = op.status;
-    meta.seq = op.seq;
+  for (uint32_t o = 0; o < _num_ops; ++o) {
+    const record::RecordOp& op = _ops[o];
+    CompletionEntry& c = *static_cast<CompletionEntry*>(op.user_data);
+    c.status = op.status;
+    c.seq = op.seq;
     if (op.status != RecordStatus::ok) {
       _stats.record_errors[static_cast<size_t>(op.status)].add(1);
       continue;
     }
-    const RejectReason r = finish_op(m, meta, op, _layouts[static_cast<size_t>(o)], _config.segment_pool);
-    if (r != RejectReason::none) {
-      meta.reject = r;
-      _stats.rejects[static_cast<size_t>(r)].add(1);
-      continue;
+    const bool seal = op.kind == RecordOpKind::seal;
+    if ((c.flags & completion_in_place) == 0) {
+      const size_t hr = record::header_room(op.state->suite);
+      if (finish_staged(c.mbuf, op, hr, _config.segment_pool) != RejectReason::none) {
+        c.reject = RejectReason::no_segment;
+        _stats.rejects[static_cast<size_t>(RejectReason::no_segment)].add(1);
+        continue;
+      }
+      if (!seal) c.length = static_cast<uint16_t>(std::min<uint32_t>(op.length, UINT16_MAX));
     }
-    if (op.kind == RecordOpKind::seal) {
+    if (seal) {
       ++num_sealed;
-      bytes_sealed += _input_len[static_cast<size_t>(o)];
+      bytes_sealed += c.length;
     } else {
-      meta.type = op.type;
+      c.type = op.type;
       ++num_opened;
       bytes_opened += op.length;
     }
+    c.length = static_cast<uint16_t>(op.length);
   }
   _stats.records_sealed.add(num_sealed);
   _stats.bytes_sealed.add(bytes_sealed);
@@ -134,25 +177,24 @@ void Worker::flush() noexcept {
   _stats.bytes_opened.add(bytes_opened);
   if (_num_staged != 0) _stats.staged_records.add(_num_staged);
 
-  // Completions, in ring order, one enqueue per run of requests of the same submitter. The
-  // submitter never has more requests in flight than its completion ring holds, so this cannot
-  // fail; if a misbehaving client ever overfilled it, wait rather than drop.
-  uint32_t begin = 0;
-  while (begin < _num_pending) {
-    rte_ring* ring = request_meta(_pending[begin]).completion;
-    uint32_t end = begin + 1;
-    while (end < _num_pending && request_meta(_pending[end]).completion == ring) ++end;
+  // Completions, in ring order, one enqueue per run. The submitter never has more requests in
+  // flight than its completion ring holds, so this cannot fail; if a misbehaving client ever
+  // overfilled it, wait rather than drop.
+  const uint64_t now = rte_rdtsc();
+  for (uint32_t k = 0; k < _num_runs; ++k) {
+    const uint32_t begin = _runs[k].begin;
+    const uint32_t len = _runs[k].end - begin;
+    for (uint32_t p = begin; p < begin + len; ++p) _completions[p].done_tsc = now;
     uint32_t done = 0;
-    while (done < end - begin) {
-      done += rte_ring_sp_enqueue_burst(ring, reinterpret_cast<void* const*>(&_pending[begin + done]),
-                                        end - begin - done, nullptr);
-      if (done < end - begin) rte_pause();
+    while (done < len) {
+      done += completion_enqueue(_runs[k].ring, &_completions[begin + done], len - done);
+      if (done < len) rte_pause();
     }
-    begin = end;
   }
   _num_pending = 0;
   _num_ops = 0;
   _num_staged = 0;
+  _num_runs = 0;
 }
 
 void Worker::apply(ControlMessage* msg) noexcept {
@@ -173,6 +215,7 @@ void Worker::apply(ControlMessage* msg) noexcept {
         record::DirectionState& current = seal ? slot->seal() : slot->open();
         record::wipe(current);
         current = incoming;
+        slot->refresh_layout();
         applied = true;
       }
       record::wipe(incoming);
@@ -193,25 +236,30 @@ void Worker::apply(ControlMessage* msg) noexcept {
 }
 
 uint32_t Worker::poll_once() noexcept {
-  void* entries[max_burst];
+  InputEntry* entries = _entries.data();
   unsigned remaining = 0;
   const uint32_t n = input_dequeue(_input.get(), entries, _config.dequeue_burst, &remaining);
   if (n == 0) return 0;
   const uint64_t cpu0 = _config.measure_busy_cpu ? thread_cpu_ns() : 0;
-  // The requests were written on the submitters' cores and this core writes to them too: ask for
-  // their metadata lines in exclusive state for the whole burst at once, so the ownership transfers
-  // overlap instead of stalling one by one. (The mbuf headers of contiguous requests are not
-  // touched here at all, see request.hpp.)
+  // The entries behind these were written on the submitters' cores: pull their lines in now, one
+  // every other entry handled, so that they arrive while this burst is processed rather than when
+  // the next poll reads them, without a burst of prefetches queueing up for line fill buffers.
+  const uint32_t next_head = consumer_head(_input.get());
+  const uint32_t ahead = std::min<uint32_t>(remaining, _config.dequeue_burst);
   for (uint32_t i = 0; i < n; ++i) {
-    if (!is_control(entries[i])) __builtin_prefetch(&request_meta(static_cast<rte_mbuf*>(entries[i])), 1, 3);
-  }
-  for (uint32_t i = 0; i < n; ++i) {
-    if (is_control(entries[i])) {
-      flush();  // requests before the message use the state before it
-      apply(untag_control(entries[i]));
-      continue;
+    if (i < ahead && ((next_head + i) & 1) == 0) {
+      __builtin_prefetch(ring_slot(_input.get(), sizeof(InputEntry), next_head + i), 0, 3);
     }
-    add_request(static_cast<rte_mbuf*>(entries[i]));
+    const InputEntry& e = entries[i];
+    switch (e.kind()) {
+      case InputKind::record:
+        add_record(e);
+        break;
+      case InputKind::control:
+        flush();  // requests before the message use the state before it
+        apply(static_cast<ControlMessage*>(e.object));
+        break;
+    }
   }
   flush();
   _stats.bursts.add(1);

@@ -16,6 +16,7 @@
 #include "engine/core/idle_backoff.hpp"
 #include "engine/core/mbuf_record.hpp"
 #include "engine/core/ring.hpp"
+#include "engine/core/ring_entry.hpp"
 #include "engine/core/session_table.hpp"
 #include "engine/core/stats.hpp"
 #include "engine/record/record_processor.hpp"
@@ -26,7 +27,7 @@ struct WorkerConfig {
   uint32_t core = 0;                  // index of this worker in the engine (the handle's core field)
   uint32_t num_sessions = 1u << 16;   // session table slots
   uint32_t input_ring_len = 4096;
-  uint32_t dequeue_burst = 64;        // at most RecordProcessor::max_burst
+  uint32_t dequeue_burst = 128;       // at most RecordProcessor::max_burst
   uint32_t num_staging = 8;           // staged (chained) records per record-layer call
   int numa_node = -1;
   IdleBackoffConfig idle;
@@ -59,6 +60,13 @@ class alignas(64) Worker {
   // True once run() returned; everything it wrote is then visible to the caller.
   bool finished() const noexcept { return _finished.load(std::memory_order_acquire); }
 
+  // The completion ring of client `client` on this core (nullptr: none). Set by the client's thread
+  // before it submits anything; the input ring's release/acquire makes it visible to the worker
+  // before that client's first record.
+  void register_client(uint32_t client, rte_ring* completions) noexcept {
+    _client_rings[client].store(completions, std::memory_order_relaxed);
+  }
+
   uint32_t core() const noexcept { return _config.core; }
   rte_ring* input() const noexcept { return _input.get(); }
   const WorkerStats& stats() const noexcept { return _stats; }
@@ -70,7 +78,7 @@ class alignas(64) Worker {
  private:
   Worker(const WorkerConfig& config, record::RecordProcessor processor, SessionTable table, Ring input,
          std::unique_ptr<uint8_t[]> staging);
-  void add_request(rte_mbuf* m) noexcept;
+  void add_record(const InputEntry& e) noexcept;
   void flush() noexcept;
   void apply(ControlMessage* msg) noexcept;
 
@@ -83,16 +91,28 @@ class alignas(64) Worker {
   Ring _input;
   std::unique_ptr<uint8_t[]> _staging;  // num_staging buffers of staging_len bytes
 
-  // The batch being assembled: requests in ring order and the record-layer ops for those that
-  // reached it.
+  // The batch being assembled: its requests' completions in ring order (one per request, filled in
+  // as it goes), the record-layer ops of those that reached it, and the runs of consecutive
+  // requests that complete on the same ring.
+  struct Run {
+    rte_ring* ring;
+    uint32_t begin;       // its first request
+    uint32_t end;         // one past its last request
+    uint32_t ring_head;   // the completion ring's producer position when the run began
+  };
   uint32_t _num_pending = 0;
   uint32_t _num_ops = 0;
   uint32_t _num_staged = 0;
-  std::array<rte_mbuf*, max_burst> _pending;
+  uint32_t _num_runs = 0;
+  std::array<InputEntry, max_burst> _entries;  // the burst dequeued
+  std::array<CompletionEntry, max_burst> _completions;
   std::array<int16_t, max_burst> _op_of_pending;
   std::array<record::RecordOp, max_burst> _ops;
   std::array<OpLayout, max_burst> _layouts;
   std::array<uint32_t, max_burst> _input_len;  // plaintext length of seals (stats)
+  std::array<Run, max_burst> _runs;
+
+  alignas(64) std::array<std::atomic<rte_ring*>, max_clients> _client_rings{};
 
   uint64_t _cpu_clock_overhead_ns = 0;  // measure_busy_cpu: cost of two back-to-back clock reads
 

@@ -152,7 +152,7 @@ TEST(WriteToMbufTest, GrowsAndShrinksChains) {
   EXPECT_EQ(mbuf_bytes(m), Bytes(data.begin(), data.begin() + 10));
   rte_pktmbuf_free(m);
   EXPECT_EQ(rte_mempool_avail_count(pool), pool->size);
-  rte_mempool_free(pool);
+  free_request_pool(pool);
 }
 
 }  // namespace

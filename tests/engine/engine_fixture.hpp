@@ -41,7 +41,7 @@ class EngineFixture {
     engine.reset();
     if (pool != nullptr) {
       EXPECT_EQ(rte_mempool_avail_count(pool), pool->size) << "mbufs leaked by the test or the engine";
-      rte_mempool_free(pool);
+      free_request_pool(pool);
       pool = nullptr;
     }
   }

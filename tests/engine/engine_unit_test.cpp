@@ -127,56 +127,107 @@ TEST(SessionTableTest, AMillionSlotsReserveWithoutTouchingMemory) {
   EXPECT_FALSE(SessionTable::create(max_slots_per_core + 1).ok());
 }
 
-TEST(RingTest, ExactCapacityFifoAndControlTags) {
-  auto r = Ring::create("unit_ring", 5, RingProducers::multi);
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->capacity(), 5u);
-  alignas(64) static ControlMessage msgs[6];
-  void* in[6];
-  for (int i = 0; i < 6; ++i) in[i] = i % 2 ? tag_control(&msgs[i]) : static_cast<void*>(&msgs[i]);
-  EXPECT_EQ(input_enqueue(r->get(), in, 6), 5u);
-  void* out[6];
-  ASSERT_EQ(input_dequeue(r->get(), out, 6, nullptr), 5u);
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(is_control(out[i]), i % 2 == 1);
-    if (is_control(out[i])) EXPECT_EQ(untag_control(out[i]), &msgs[i]);
-    else EXPECT_EQ(out[i], &msgs[i]);
-  }
+InputEntry numbered_record(uint32_t producer, uint32_t i) {
+  InputEntry e;
+  e.generation = i;
+  e.slot_client = 0x123456u | (producer << 24);
+  return e;
 }
 
-TEST(RingTest, ManyProducersOneConsumerKeepEachProducersOrder) {
-  auto r = Ring::create("mpsc_ring", 64, RingProducers::multi);
+TEST(RingTest, InputRingHasExactCapacityAndEnqueuesAllOrNothing) {
+  auto r = Ring::create("unit_ring", 5, RingProducers::multi, sizeof(InputEntry));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->capacity(), 5u);
+  alignas(64) static ControlMessage msg;
+  InputEntry in[6];
+  for (uint32_t i = 0; i < 5; ++i) in[i] = numbered_record(7, i);
+  in[5] = InputEntry::control(&msg);
+  unsigned free_space = 99;
+  EXPECT_EQ(input_enqueue(r->get(), in, 6, &free_space), 0u) << "six entries do not fit five slots";
+  EXPECT_EQ(free_space, 5u) << "a failed enqueue reports the room there was";
+  EXPECT_EQ(r->count(), 0u) << "nothing of a failed bulk enqueue may be in the ring";
+  EXPECT_EQ(input_enqueue(r->get(), in, 4, &free_space), 4u);
+  EXPECT_EQ(free_space, 1u);
+  EXPECT_EQ(input_enqueue(r->get(), &in[5], 1), 1u);
+  EXPECT_EQ(input_enqueue(r->get(), &in[5], 1), 0u);
+  InputEntry out[6];
+  unsigned remaining = 99;
+  ASSERT_EQ(input_dequeue(r->get(), out, 2, &remaining), 2u);
+  EXPECT_EQ(remaining, 3u);
+  ASSERT_EQ(input_dequeue(r->get(), out + 2, 6, &remaining), 3u);
+  for (uint32_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(out[i].kind(), InputKind::record);
+    EXPECT_EQ(out[i].client(), 7u);
+    EXPECT_EQ(out[i].slot(), 0x123456u);
+    EXPECT_EQ(out[i].session(9), SessionHandle::make(9, 0x123456u, i));
+  }
+  EXPECT_EQ(out[4].kind(), InputKind::control);
+  EXPECT_EQ(out[4].object, &msg);
+}
+
+// Each producer's entries come out in its order, its bulk enqueues whole, none lost.
+TEST(RingTest, ManyProducersKeepTheirOrderAndTheirBulksWhole) {
+  auto r = Ring::create("mpsc_ring", 64, RingProducers::multi, sizeof(InputEntry));
   ASSERT_TRUE(r.ok());
-  constexpr uintptr_t per_thread = 20000;
+  constexpr uint32_t per_thread = 20000;
+  constexpr uint32_t per_bulk = 4;
   std::vector<std::thread> producers;
-  for (uintptr_t t = 0; t < 3; ++t) {
+  for (uint32_t t = 0; t < 3; ++t) {
     producers.emplace_back([&, t] {
-      for (uintptr_t i = 0; i < per_thread;) {
-        void* v = reinterpret_cast<void*>(((t << 32) | (i + 1)) << 1);  // never tagged
-        if (input_enqueue(r->get(), &v, 1) == 1) {
-          ++i;
+      for (uint32_t i = 0; i < per_thread;) {
+        InputEntry bulk[per_bulk];
+        for (uint32_t k = 0; k < per_bulk; ++k) bulk[k] = numbered_record(t, i + k + 1);
+        if (input_enqueue(r->get(), bulk, per_bulk) != 0) {
+          i += per_bulk;
         } else {
           std::this_thread::yield();  // full: let the consumer run (2-CPU machines)
         }
       }
     });
   }
-  std::vector<uintptr_t> next(3, 1);
-  uintptr_t total = 0;
-  void* out[32];
+  std::vector<uint32_t> next(3, 1);
+  uint32_t total = 0;
+  int64_t in_bulk_of = -1;  // producer whose bulk is being read
+  InputEntry out[32];
   while (total < 3 * per_thread) {
     const unsigned n = input_dequeue(r->get(), out, 32, nullptr);
     for (unsigned i = 0; i < n; ++i) {
-      const uintptr_t v = reinterpret_cast<uintptr_t>(out[i]) >> 1;
-      const uintptr_t t = v >> 32;
+      const uint32_t t = out[i].client();
       ASSERT_LT(t, 3u);
-      ASSERT_EQ(v & 0xffffffffu, next[t]) << "producer " << t << " reordered or lost";
+      if (next[t] % per_bulk != 1) {
+        ASSERT_EQ(static_cast<int64_t>(t), in_bulk_of) << "a bulk enqueue was interleaved";
+      }
+      in_bulk_of = t;
+      ASSERT_EQ(out[i].generation, next[t]) << "producer " << t << " reordered or lost";
       ++next[t];
+      ++total;
     }
-    total += n;
     if (n == 0) std::this_thread::yield();
   }
   for (auto& p : producers) p.join();
+}
+
+TEST(RingTest, CompletionRingCarriesWholeEntries) {
+  auto r = Ring::create("cq_ring", 3, RingProducers::single, sizeof(CompletionEntry));
+  ASSERT_TRUE(r.ok());
+  CompletionEntry in[4];
+  for (int i = 0; i < 4; ++i) {
+    in[i].seq = 1000 + static_cast<uint64_t>(i);
+    in[i].done_tsc = 7;
+    in[i].length = static_cast<uint16_t>(i);
+    in[i].data_shift = -5;
+    in[i].status = record::RecordStatus::bad_record_mac;
+  }
+  EXPECT_EQ(completion_enqueue(r->get(), in, 4), 3u);
+  CompletionEntry out[4];
+  ASSERT_EQ(completion_dequeue(r->get(), out, 4), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(out[i].seq, 1000u + static_cast<uint64_t>(i));
+    EXPECT_EQ(out[i].length, i);
+    EXPECT_EQ(out[i].data_shift, -5);
+    EXPECT_EQ(out[i].status, record::RecordStatus::bad_record_mac);
+  }
+  EXPECT_FALSE(Ring::create("bad_elem", 4, RingProducers::single, 6).ok());
 }
 
 TEST(PlacementTest, WorkersOnDistinctPhysicalCores) {

@@ -330,7 +330,7 @@ class StressTest : public ::testing::Test {
     cp.value().reset();
     client.value().reset();
     if (rte_mempool_avail_count(pool) != pool->size) fail("submitter pool leaked mbufs");
-    rte_mempool_free(pool);
+    free_request_pool(pool);
   }
 
   std::unique_ptr<Engine> engine;

@@ -73,7 +73,7 @@ class EngineHandshakeTest : public ::testing::Test {
     _engine.reset();
     if (_pool != nullptr) {
       EXPECT_EQ(rte_mempool_avail_count(_pool), _pool->size) << "mbufs leaked";
-      rte_mempool_free(_pool);
+      engine::free_request_pool(_pool);
     }
   }
 
