@@ -125,7 +125,8 @@ struct DirectResult {
 };
 
 // `num_buffers` records (a multiple of the burst) are cycled through, one burst after the other, so
-// that the working set is the engine run's (its records in flight), not just one burst's.
+// that the working set is the engine run's (its records in flight), not just one burst's; record
+// i belongs to session i % sessions, as in the engine run.
 DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   auto rp = record::RecordProcessor::create();
   if (!rp) die(rp.error().message);
@@ -143,7 +144,6 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   std::vector<uint8_t> mem(size_t{burst} * num_bursts * cap + 64);
   uint8_t* base = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(mem.data()) + 63) & ~uintptr_t{63});
   record::RecordOp ops[burst];
-  uint32_t next_state = 0;
   uint32_t next_burst = 0;
   uint64_t num = 0;
   const double cpu0 = thread_cpu_seconds();
@@ -151,13 +151,12 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   const auto end = t0 + std::chrono::duration<double>(o.seconds);
   while (Clock::now() < end) {
     for (int round = 0; round < 16; ++round) {
-      const uint32_t s = next_state;
-      next_state = (next_state + 1) % num_states;
       uint8_t* burst_base = base + size_t{next_burst} * burst * cap;
+      const uint32_t first = next_burst * burst;
       next_burst = (next_burst + 1) % num_bursts;
       for (uint32_t i = 0; i < burst; ++i) {
         ops[i] = record::RecordOp{};
-        ops[i].state = seal[s].get();
+        ops[i].state = seal[(first + i) % num_states].get();
         ops[i].data = burst_base + size_t{i} * cap;
         ops[i].capacity = cap;
         ops[i].length = size;
@@ -165,7 +164,7 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
       }
       if (rp->process(ops) != burst) die("direct: seal failed");
       for (uint32_t i = 0; i < burst; ++i) {
-        ops[i].state = open[s].get();
+        ops[i].state = open[(first + i) % num_states].get();
         ops[i].kind = RecordOpKind::open;
         ops[i].status = record::RecordStatus::not_processed;
       }
@@ -246,8 +245,11 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
     rte_mbuf* m = rte_pktmbuf_alloc(pool);
     if (m == nullptr || rte_pktmbuf_append(m, static_cast<uint16_t>(size)) == nullptr) die("mbuf alloc");
     std::memset(rte_pktmbuf_mtod(m, void*), static_cast<int>(i), size);
-    const uint32_t c = i % num_cores;
-    set_request(m, sessions[c][(i / num_cores) % o.sessions], RecordOpKind::seal);
+    // Each worker's records in one block of memory, as a per-core pool would give (interleaved
+    // records would put two workers' lines next to each other, where each one's prefetchers take
+    // the other's).
+    const uint32_t c = i / inflight;
+    set_request(m, sessions[c][(i % inflight) % o.sessions], RecordOpKind::seal);
     all[i] = m;
   }
 

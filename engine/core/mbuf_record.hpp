@@ -40,7 +40,7 @@ RejectReason finish_staged(rte_mbuf* m, const record::RecordOp& op, size_t heade
 // in-place result) and to its request metadata.
 inline void apply_result(const CompletionEntry& c) noexcept {
   rte_mbuf* m = c.mbuf;
-  if ((c.flags & completion_in_place) != 0) {
+  if (c.in_place) {
     m->data_off = static_cast<uint16_t>(m->data_off + c.data_shift);
     m->data_len = c.length;
     m->pkt_len = c.length;

@@ -25,6 +25,7 @@
 
 #include <rte_ring.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -48,6 +49,13 @@ __attribute__((no_sanitize("thread"))) inline unsigned raw_dequeue(rte_ring* r, 
                                                                    unsigned* remaining) {
   return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(InputEntry), n, remaining);
 }
+__attribute__((no_sanitize("thread"))) inline unsigned raw_peek(rte_ring* r, unsigned n, rte_ring_zc_data* zcd,
+                                                                unsigned* remaining) {
+  return rte_ring_dequeue_zc_burst_elem_start(r, sizeof(InputEntry), n, zcd, remaining);
+}
+__attribute__((no_sanitize("thread"))) inline void raw_release(rte_ring* r, unsigned n) {
+  rte_ring_dequeue_zc_elem_finish(r, n);
+}
 }  // namespace detail
 
 // Enqueues all n entries into an input ring, or none (any thread); returns n or 0. `free_space`,
@@ -63,6 +71,12 @@ inline unsigned input_dequeue(rte_ring* r, InputEntry* items, unsigned n, unsign
   if (got != 0) __tsan_acquire(r);
   return got;
 }
+inline unsigned input_peek_raw(rte_ring* r, unsigned n, rte_ring_zc_data* zcd, unsigned* remaining) noexcept {
+  const unsigned got = detail::raw_peek(r, n, zcd, remaining);
+  if (got != 0) __tsan_acquire(r);
+  return got;
+}
+inline void input_release(rte_ring* r, unsigned n) noexcept { detail::raw_release(r, n); }
 #else
 inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
                               unsigned* free_space = nullptr) noexcept {
@@ -71,11 +85,45 @@ inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
 inline unsigned input_dequeue(rte_ring* r, InputEntry* items, unsigned n, unsigned* remaining) noexcept {
   return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(InputEntry), n, remaining);
 }
+inline unsigned input_peek_raw(rte_ring* r, unsigned n, rte_ring_zc_data* zcd, unsigned* remaining) noexcept {
+  return rte_ring_dequeue_zc_burst_elem_start(r, sizeof(InputEntry), n, zcd, remaining);
+}
+// Gives the n entries of the last input_peek() back to the producers.
+inline void input_release(rte_ring* r, unsigned n) noexcept { rte_ring_dequeue_zc_elem_finish(r, n); }
 #endif
 
-// Completion rings (single producer, single consumer; C11 acquire/release, seen by TSan).
+// Zero-copy dequeue for an input ring's consumer: up to n entries, read where they are in the ring
+// (in at most two pieces when they wrap around its end). They stay reserved -- producers cannot
+// overwrite them -- until input_release(). Returns how many.
+struct InputView {
+  const InputEntry* first = nullptr;
+  const InputEntry* second = nullptr;
+  unsigned num_first = 0;
+  const InputEntry& operator[](unsigned i) const noexcept { return i < num_first ? first[i] : second[i - num_first]; }
+};
+inline unsigned input_peek(rte_ring* r, unsigned n, InputView& view, unsigned* remaining) noexcept {
+  rte_ring_zc_data zcd{};
+  const unsigned got = input_peek_raw(r, n, &zcd, remaining);
+  view.first = static_cast<const InputEntry*>(zcd.ptr1);
+  view.second = static_cast<const InputEntry*>(zcd.ptr2);
+  view.num_first = zcd.n1;
+  return got;
+}
+
+// Completion rings (single producer, single consumer; C11 acquire/release, seen by TSan). The
+// producer writes the entries into the ring slots itself, 32 bytes at a time (DPDK's generic
+// element copy goes 4 bytes at a time).
 inline unsigned completion_enqueue(rte_ring* r, const CompletionEntry* items, unsigned n) noexcept {
-  return rte_ring_sp_enqueue_burst_elem(r, items, sizeof(CompletionEntry), n, nullptr);
+  rte_ring_zc_data zcd{};
+  const unsigned k = rte_ring_enqueue_zc_burst_elem_start(r, sizeof(CompletionEntry), n, &zcd, nullptr);
+  if (k == 0) return 0;
+  auto* first = static_cast<CompletionEntry*>(zcd.ptr1);
+  const unsigned n1 = std::min(k, zcd.n1);
+  for (unsigned i = 0; i < n1; ++i) first[i] = items[i];
+  auto* second = static_cast<CompletionEntry*>(zcd.ptr2);
+  for (unsigned i = n1; i < k; ++i) second[i - n1] = items[i];
+  rte_ring_enqueue_zc_elem_finish(r, k);
+  return k;
 }
 inline unsigned completion_dequeue(rte_ring* r, CompletionEntry* items, unsigned n) noexcept {
   return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(CompletionEntry), n, nullptr);

@@ -67,19 +67,16 @@ struct alignas(32) InputEntry {
 };
 static_assert(sizeof(InputEntry) == 32);
 
-// CompletionEntry::flags.
-inline constexpr uint8_t completion_in_place = 1;  // apply data_shift and length to the mbuf
-
 struct alignas(32) CompletionEntry {
   rte_mbuf* mbuf = nullptr;
   uint64_t seq = 0;          // sequence number the record used
   uint64_t done_tsc = 0;     // rte_rdtsc() when the worker finished the burst holding it
-  uint16_t length = 0;       // completion_in_place: the output's length
-  int16_t data_shift = 0;    // completion_in_place: how far the data start moved
+  uint16_t length = 0;       // in_place: the output's length
+  int16_t data_shift = 0;    // in_place: how far the data start moved
   record::RecordStatus status = record::RecordStatus::not_processed;
   RejectReason reject = RejectReason::none;
   record::ContentType type = record::ContentType::application_data;  // open: the inner type
-  uint8_t flags = 0;
+  bool in_place = false;     // the output is in the mbuf's segment: apply data_shift and length
 };
 static_assert(sizeof(CompletionEntry) == 32);
 

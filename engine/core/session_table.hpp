@@ -63,11 +63,11 @@ class SessionTable {
 
   // The live slot `handle` names on this table, or nullptr when the slot is out of range, empty or
   // holds another generation.
-  Slot* find(SessionHandle handle) noexcept {
-    const uint32_t slot = handle.slot();
+  Slot* find(SessionHandle handle) noexcept { return find(handle.slot(), handle.generation()); }
+  Slot* find(uint32_t slot, uint32_t generation) noexcept {
     if (slot >= _num_slots) return nullptr;
     Slot& s = _slots[slot];
-    if (s.generation != handle.generation() || handle.generation() == 0) return nullptr;
+    if (s.generation != generation || generation == 0) return nullptr;
     return &s;
   }
 

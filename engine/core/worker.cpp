@@ -52,14 +52,16 @@ Worker::~Worker() = default;
 
 void Worker::add_record(const InputEntry& e) noexcept {
   SessionTable::Slot* slot =
-      (e.flags & input_misrouted) == 0 ? _table.find(e.session(_config.core)) : nullptr;
+      (e.flags & input_misrouted) == 0 ? _table.find(e.slot(), e.generation) : nullptr;
   const bool seal = (e.flags & input_open) == 0;
   const bool contiguous = (e.flags & input_contiguous) != 0;
-  const uint32_t p = _num_pending++;
+  const uint32_t p = _num_pending;
   rte_ring* ring = _client_rings[e.client()].load(std::memory_order_relaxed);
-  if (_num_runs == 0 || _runs[_num_runs - 1].ring != ring) _runs[_num_runs++] = Run{ring, p, p, producer_head(ring)};
-  Run& run = _runs[_num_runs - 1];
-  run.end = p + 1;
+  if (ring != _run_ring || _num_runs == 0) {
+    _runs[_num_runs++] = Run{ring, p, producer_head(ring)};
+    _run_ring = ring;
+  }
+  const Run& run = _runs[_num_runs - 1];
   // The completion slot this request will take, in exclusive state, while the batch is still
   // being assembled: the transfer from the client's core then overlaps with the crypto. (Only a
   // ring's first run in a batch knows its positions exactly; later ones may prefetch in vain.)
@@ -67,19 +69,21 @@ void Worker::add_record(const InputEntry& e) noexcept {
   if (p == run.begin || (slot_index & 1) == 0) {
     __builtin_prefetch(ring_slot(ring, sizeof(CompletionEntry), slot_index), 1, 3);
   }
+  _num_pending = p + 1;
 
   CompletionEntry& c = _completions[p];
   c.mbuf = static_cast<rte_mbuf*>(e.object);
-  c.status = RecordStatus::not_processed;
   c.reject = RejectReason::none;
-  c.flags = 0;
-  c.seq = 0;
   if (slot == nullptr) {
     c.reject = RejectReason::stale_session;
+    c.status = RecordStatus::not_processed;
+    c.seq = 0;
+    c.in_place = false;
     _stats.rejects[static_cast<size_t>(RejectReason::stale_session)].add(1);
     return;
   }
-  record::RecordOp& op = _ops[_num_ops];
+  const uint32_t o = _num_ops;
+  record::RecordOp& op = _ops[o];
   op.kind = seal ? RecordOpKind::seal : RecordOpKind::open;
   op.type = e.type;
   op.status = RecordStatus::not_processed;
@@ -97,9 +101,9 @@ void Worker::add_record(const InputEntry& e) noexcept {
       op.capacity = hr + e.length + e.tailroom;
       c.length = e.length;  // the plaintext's, for the statistics (replaced by the output's)
       c.data_shift = static_cast<int16_t>(-static_cast<int32_t>(hr));
-      c.flags = completion_in_place;
+      c.in_place = true;
       __builtin_prefetch(op.data, 1, 3);  // the record's first line, rewritten in place later
-      ++_num_ops;
+      _num_ops = o + 1;
       return;
     }
   } else {
@@ -109,17 +113,18 @@ void Worker::add_record(const InputEntry& e) noexcept {
       op.length = e.length;
       op.capacity = uint32_t{e.length} + e.tailroom;
       c.data_shift = static_cast<int16_t>(slot->open_header_room);
-      c.flags = completion_in_place;
+      c.in_place = true;
       __builtin_prefetch(op.data, 1, 3);
-      ++_num_ops;
+      _num_ops = o + 1;
       return;
     }
   }
+  c.in_place = false;
   // Chained, or a segment without the room: through a staging buffer. When the batch has used
   // them all, take the request back out, finish the batch and start the next with it.
   if (_num_staged == _config.num_staging) {
-    --_num_pending;
-    if (--_runs[_num_runs - 1].end == _runs[_num_runs - 1].begin) --_num_runs;
+    _num_pending = p;
+    if (_runs[_num_runs - 1].begin == p) --_num_runs;
     flush();
     add_record(e);
     return;
@@ -129,12 +134,14 @@ void Worker::add_record(const InputEntry& e) noexcept {
   const RejectReason r = prepare_staged(c.mbuf, op.kind, hr, tail, _staging.get() + size_t{_num_staged} * staging_len, op);
   if (r != RejectReason::none) {
     c.reject = r;
+    c.status = RecordStatus::not_processed;
+    c.seq = 0;
     _stats.rejects[static_cast<size_t>(r)].add(1);
     return;
   }
   c.length = static_cast<uint16_t>(seal ? std::min<uint32_t>(op.length, UINT16_MAX) : 0);
   ++_num_staged;
-  ++_num_ops;
+  _num_ops = o + 1;
 }
 
 void Worker::flush() noexcept {
@@ -152,7 +159,7 @@ void Worker::flush() noexcept {
       continue;
     }
     const bool seal = op.kind == RecordOpKind::seal;
-    if ((c.flags & completion_in_place) == 0) {
+    if (!c.in_place) {
       const size_t hr = record::header_room(op.state->suite);
       if (finish_staged(c.mbuf, op, hr, _config.segment_pool) != RejectReason::none) {
         c.reject = RejectReason::no_segment;
@@ -183,7 +190,7 @@ void Worker::flush() noexcept {
   const uint64_t now = rte_rdtsc();
   for (uint32_t k = 0; k < _num_runs; ++k) {
     const uint32_t begin = _runs[k].begin;
-    const uint32_t len = _runs[k].end - begin;
+    const uint32_t len = (k + 1 < _num_runs ? _runs[k + 1].begin : _num_pending) - begin;
     for (uint32_t p = begin; p < begin + len; ++p) _completions[p].done_tsc = now;
     uint32_t done = 0;
     while (done < len) {
@@ -195,6 +202,7 @@ void Worker::flush() noexcept {
   _num_ops = 0;
   _num_staged = 0;
   _num_runs = 0;
+  _run_ring = nullptr;
 }
 
 void Worker::apply(ControlMessage* msg) noexcept {
@@ -236,9 +244,9 @@ void Worker::apply(ControlMessage* msg) noexcept {
 }
 
 uint32_t Worker::poll_once() noexcept {
-  InputEntry* entries = _entries.data();
+  InputView entries;
   unsigned remaining = 0;
-  const uint32_t n = input_dequeue(_input.get(), entries, _config.dequeue_burst, &remaining);
+  const uint32_t n = input_peek(_input.get(), _config.dequeue_burst, entries, &remaining);
   if (n == 0) return 0;
   const uint64_t cpu0 = _config.measure_busy_cpu ? thread_cpu_ns() : 0;
   // The entries behind these were written on the submitters' cores: pull their lines in now, one
@@ -262,6 +270,7 @@ uint32_t Worker::poll_once() noexcept {
     }
   }
   flush();
+  input_release(_input.get(), n);
   _stats.bursts.add(1);
   _stats.burst_histogram[burst_bucket(n)].add(1);
   _stats.ring_depth_max.max(n + remaining);

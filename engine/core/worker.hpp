@@ -96,15 +96,14 @@ class alignas(64) Worker {
   // requests that complete on the same ring.
   struct Run {
     rte_ring* ring;
-    uint32_t begin;       // its first request
-    uint32_t end;         // one past its last request
+    uint32_t begin;       // its first request (it ends where the next run begins)
     uint32_t ring_head;   // the completion ring's producer position when the run began
   };
   uint32_t _num_pending = 0;
   uint32_t _num_ops = 0;
   uint32_t _num_staged = 0;
   uint32_t _num_runs = 0;
-  std::array<InputEntry, max_burst> _entries;  // the burst dequeued
+  rte_ring* _run_ring = nullptr;  // the last run's ring
   std::array<CompletionEntry, max_burst> _completions;
   std::array<int16_t, max_burst> _op_of_pending;
   std::array<record::RecordOp, max_burst> _ops;
