@@ -36,7 +36,7 @@ struct EngineConfig {
   WorkerLaunch launch = WorkerLaunch::lcores;
   uint32_t sessions_per_core = 1u << 16;
   uint32_t input_ring_len = 4096;
-  uint32_t dequeue_burst = 128;       // at most RecordProcessor::max_burst
+  uint32_t dequeue_burst = 128;       // entries a worker takes from its ring at once, at most 256
   uint32_t num_staging = 8;
   uint32_t segment_pool_len = 2047;     // mbufs per core for extending chained seals; 0: none
   IdleBackoffConfig idle;

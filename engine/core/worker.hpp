@@ -27,7 +27,7 @@ struct WorkerConfig {
   uint32_t core = 0;                  // index of this worker in the engine (the handle's core field)
   uint32_t num_sessions = 1u << 16;   // session table slots
   uint32_t input_ring_len = 4096;
-  uint32_t dequeue_burst = 128;       // at most RecordProcessor::max_burst
+  uint32_t dequeue_burst = 128;       // at most 256
   uint32_t num_staging = 8;           // staged (chained) records per record-layer call
   int numa_node = -1;
   IdleBackoffConfig idle;
@@ -78,12 +78,12 @@ class alignas(64) Worker {
  private:
   Worker(const WorkerConfig& config, record::RecordProcessor processor, SessionTable table, Ring input,
          std::unique_ptr<uint8_t[]> staging);
+  bool add_common_record(const InputEntry& e) noexcept;
   void add_record(const InputEntry& e) noexcept;
   void flush() noexcept;
   void apply(ControlMessage* msg) noexcept;
 
-  static constexpr uint32_t max_burst = record::RecordProcessor::max_burst;
-  static constexpr int16_t no_op = -1;
+  static constexpr uint32_t max_burst = 256;  // entries per dequeue (WorkerConfig::dequeue_burst)
 
   WorkerConfig _config;
   record::RecordProcessor _processor;
@@ -105,10 +105,7 @@ class alignas(64) Worker {
   uint32_t _num_runs = 0;
   rte_ring* _run_ring = nullptr;  // the last run's ring
   std::array<CompletionEntry, max_burst> _completions;
-  std::array<int16_t, max_burst> _op_of_pending;
   std::array<record::RecordOp, max_burst> _ops;
-  std::array<OpLayout, max_burst> _layouts;
-  std::array<uint32_t, max_burst> _input_len;  // plaintext length of seals (stats)
   std::array<Run, max_burst> _runs;
 
   alignas(64) std::array<std::atomic<rte_ring*>, max_clients> _client_rings{};
