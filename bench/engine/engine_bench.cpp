@@ -3,7 +3,8 @@
 //
 //   tlsburst-engine-bench [EAL args] -- [--seconds S] [--sizes 64,1024,16384] [--suite NAME]
 //                                       [--inflight N] [--sessions N] [--submitter idle|normal]
-//                                       [--installs N] [--latency-samples N]
+//                                       [--installs N] [--latency-samples N] [--rounds N]
+//                                       [--segment LEN] [--busy-cpu] [--only WHAT]
 //
 // Without EAL args it runs with --no-huge --no-pci and places the workers with hwloc (two on a
 // two-core machine). Each measurement seals and opens alternately in place (a loopback session:
@@ -63,6 +64,7 @@ struct Options {
   std::string only;              // profiling: "direct", "manual", "1w" or "2w" alone
   bool busy_cpu = false;         // per-core figure from thread CPU time read around each burst
   uint32_t rounds = 3;
+  uint32_t segment_len = 0;      // records as chained mbufs of segments this long (0: one segment)
 };
 
 double median(std::vector<double> v) {
@@ -234,17 +236,28 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   auto client = Client::create(*engine, ClientConfig{inflight});
   if (!client) die(client.error().message);
   static int serial = 0;
-  const uint16_t room = static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + record::header_room(o.suite) + size +
-                                              record::tail_room(o.suite) + 64);
+  // --segment: records as chains of segments of that many bytes (as NIC receive makes them).
+  const uint32_t seg_len = o.segment_len != 0 && o.segment_len < size ? o.segment_len : 0;
+  const uint32_t segs_per_record = seg_len == 0 ? 1 : (size + seg_len - 1) / seg_len + 1;  // +1: growth
+  const uint16_t room = seg_len != 0 ? static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + seg_len)
+                                     : static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + record::header_room(o.suite) +
+                                                             size + record::tail_room(o.suite) + 64);
   const uint32_t num_mbufs = inflight * num_cores;
   rte_mempool* pool = create_request_pool(("bench_pool_" + std::to_string(serial++)).c_str(),
-                                          num_mbufs + 64, 0, room);
+                                          num_mbufs * segs_per_record + 64, 0, room);
   if (pool == nullptr) die("cannot create the mbuf pool (raise -m)");
   std::vector<rte_mbuf*> all(num_mbufs);
   for (uint32_t i = 0; i < num_mbufs; ++i) {
     rte_mbuf* m = rte_pktmbuf_alloc(pool);
-    if (m == nullptr || rte_pktmbuf_append(m, static_cast<uint16_t>(size)) == nullptr) die("mbuf alloc");
-    std::memset(rte_pktmbuf_mtod(m, void*), static_cast<int>(i), size);
+    if (m == nullptr) die("mbuf alloc");
+    for (uint32_t done = 0; done < size;) {
+      const uint32_t len = seg_len == 0 ? size : std::min(seg_len, size - done);
+      rte_mbuf* seg = done == 0 ? m : rte_pktmbuf_alloc(pool);
+      if (seg == nullptr || rte_pktmbuf_append(seg, static_cast<uint16_t>(len)) == nullptr) die("mbuf alloc");
+      std::memset(rte_pktmbuf_mtod(seg, void*), static_cast<int>(i), len);
+      if (seg != m && rte_pktmbuf_chain(m, seg) != 0) die("mbuf chain");
+      done += len;
+    }
     // Each worker's records in one block of memory, as a per-core pool would give (interleaved
     // records would put two workers' lines next to each other, where each one's prefetchers take
     // the other's).
@@ -473,6 +486,8 @@ Options parse(const std::vector<std::string>& args) {
       o.installs = static_cast<uint32_t>(std::stoul(value()));
     } else if (a == "--latency-samples") {
       o.latency_samples = static_cast<uint32_t>(std::stoul(value()));
+    } else if (a == "--segment") {
+      o.segment_len = static_cast<uint32_t>(std::stoul(value()));
     } else if (a == "--rounds") {
       o.rounds = std::max<uint32_t>(1, static_cast<uint32_t>(std::stoul(value())));
     } else if (a == "--busy-cpu") {

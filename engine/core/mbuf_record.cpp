@@ -69,6 +69,89 @@ bool write_to_mbuf(rte_mbuf* m, const uint8_t* src, size_t len, rte_mempool* poo
   return true;
 }
 
+bool prepare_segmented(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_t tail_room,
+                       rte_mempool* segment_pool, record::RecordSegment* segments, RecordOp& op,
+                       bool& appended) noexcept {
+  appended = false;
+  if (m->nb_segs + 1 > max_record_segments) return false;
+  const bool seal = kind == RecordOpKind::seal;
+  rte_mbuf* last = rte_pktmbuf_lastseg(m);
+  if (seal) {
+    if (rte_pktmbuf_headroom(m) < header_room) return false;
+    if (rte_pktmbuf_tailroom(last) < tail_room) {
+      if (segment_pool == nullptr || rte_pktmbuf_data_room_size(segment_pool) < tail_room) return false;
+      rte_mbuf* extra = rte_pktmbuf_alloc(segment_pool);
+      if (extra == nullptr) return false;
+      extra->data_off = 0;  // not a first segment: no headroom needed
+      last->next = extra;
+      ++m->nb_segs;
+      last = extra;
+      appended = true;
+    }
+  } else if (m->data_len < header_room) {
+    return false;
+  }
+  uint32_t n = 0;
+  for (rte_mbuf* seg = m; seg != nullptr; seg = seg->next) {
+    uint8_t* data = rte_pktmbuf_mtod(seg, uint8_t*);
+    uint32_t len = seg->data_len;
+    if (seal && seg == m) {
+      data -= header_room;
+      len += static_cast<uint32_t>(header_room);
+    }
+    if (seal && seg == last) len += static_cast<uint32_t>(tail_room);
+    segments[n++] = record::RecordSegment{data, len};
+  }
+  op.segments = segments;
+  op.num_segments = static_cast<uint8_t>(n);
+  op.length = m->pkt_len;
+  op.capacity = 0;
+  return true;
+}
+
+void finish_segmented(rte_mbuf* m, const RecordOp& op, size_t header_room, uint32_t input_len,
+                      bool appended) noexcept {
+  if (op.kind == RecordOpKind::seal) {
+    rte_mbuf* last = rte_pktmbuf_lastseg(m);
+    if (op.status != record::RecordStatus::ok) {
+      if (appended) {
+        rte_mbuf* prev = m;
+        while (prev->next != last) prev = prev->next;
+        prev->next = nullptr;
+        --m->nb_segs;
+        rte_pktmbuf_free_seg(last);
+      }
+      return;
+    }
+    const uint32_t tail = op.length - input_len - static_cast<uint32_t>(header_room);
+    m->data_off = static_cast<uint16_t>(m->data_off - header_room);
+    m->data_len = static_cast<uint16_t>(m->data_len + header_room);
+    last->data_len = static_cast<uint16_t>(last->data_len + tail);
+    m->pkt_len = op.length;
+    return;
+  }
+  if (op.status != record::RecordStatus::ok) return;
+  // The plaintext starts header_room bytes in and is op.length long: cut the rest off.
+  m->data_off = static_cast<uint16_t>(m->data_off + header_room);
+  m->data_len = static_cast<uint16_t>(m->data_len - header_room);
+  uint32_t keep = op.length;
+  rte_mbuf* seg = m;
+  uint16_t num = 0;
+  rte_mbuf* prev = nullptr;
+  for (; seg != nullptr && (keep > 0 || seg == m); seg = seg->next) {
+    if (seg->data_len > keep) seg->data_len = static_cast<uint16_t>(keep);
+    keep -= seg->data_len;
+    ++num;
+    prev = seg;
+  }
+  if (seg != nullptr) {
+    prev->next = nullptr;
+    rte_pktmbuf_free(seg);
+  }
+  m->nb_segs = num;
+  m->pkt_len = op.length;
+}
+
 RejectReason prepare_staged(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_t tail_room,
                             uint8_t* staging, RecordOp& op) noexcept {
   const size_t offset = kind == RecordOpKind::seal ? header_room : 0;

@@ -21,6 +21,7 @@ StatsSnapshot& StatsSnapshot::operator+=(const StatsSnapshot& o) noexcept {
   for (size_t i = 0; i < rejects.size(); ++i) rejects[i] += o.rejects[i];
   control_messages += o.control_messages;
   staged_records += o.staged_records;
+  scatter_gather_records += o.scatter_gather_records;
   bursts += o.bursts;
   for (size_t i = 0; i < burst_histogram.size(); ++i) burst_histogram[i] += o.burst_histogram[i];
   if (o.ring_depth_max > ring_depth_max) ring_depth_max = o.ring_depth_max;
@@ -44,6 +45,7 @@ StatsSnapshot WorkerStats::snapshot() const noexcept {
   for (size_t i = 0; i < s.rejects.size(); ++i) s.rejects[i] = rejects[i].get();
   s.control_messages = control_messages.get();
   s.staged_records = staged_records.get();
+  s.scatter_gather_records = scatter_gather_records.get();
   s.bursts = bursts.get();
   for (size_t i = 0; i < s.burst_histogram.size(); ++i) s.burst_histogram[i] = burst_histogram[i].get();
   s.ring_depth_max = ring_depth_max.get();
@@ -80,8 +82,8 @@ std::string format_stats(const StatsSnapshot& s, uint64_t tsc_hz) {
     add(" %s=%" PRIu64, std::string(reject_name(static_cast<RejectReason>(i))).c_str(), s.rejects[i]);
   }
   add("%s\n", any ? "" : " none");
-  add("  control  %" PRIu64 " messages; staged (chained) records %" PRIu64 "\n", s.control_messages,
-      s.staged_records);
+  add("  control  %" PRIu64 " messages; chained records: %" PRIu64 " scatter-gather, %" PRIu64 " staged\n",
+      s.control_messages, s.scatter_gather_records, s.staged_records);
   add("  ring     last depth %" PRIu64 ", max %" PRIu64 ", mean %.1f over %" PRIu64 " bursts\n",
       s.ring_depth_last, s.ring_depth_max,
       s.bursts ? static_cast<double>(s.ring_depth_sum) / static_cast<double>(s.bursts) : 0.0, s.bursts);

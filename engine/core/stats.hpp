@@ -44,6 +44,7 @@ struct StatsSnapshot {
   std::array<uint64_t, num_reject_reasons> rejects{};         // by RejectReason (none unused)
   uint64_t control_messages = 0;
   uint64_t staged_records = 0;  // chained or roomless mbufs copied through the staging buffer
+  uint64_t scatter_gather_records = 0;  // chained mbufs processed where they lie (AEAD suites)
   uint64_t bursts = 0;
   std::array<uint64_t, num_burst_buckets> burst_histogram{};
   uint64_t ring_depth_max = 0;   // entries seen in the input ring at one dequeue (incl. dequeued)
@@ -64,7 +65,7 @@ struct alignas(64) WorkerStats {
   Counter records_sealed, bytes_sealed, records_opened, bytes_opened;
   std::array<Counter, num_record_statuses> record_errors;
   std::array<Counter, num_reject_reasons> rejects;
-  Counter control_messages, staged_records, bursts;
+  Counter control_messages, staged_records, scatter_gather_records, bursts;
   std::array<Counter, num_burst_buckets> burst_histogram;
   Counter ring_depth_max, ring_depth_sum, ring_depth_last, busy_cycles, idle_cycles, sleeps, cpu_ns, busy_cpu_ns;
 

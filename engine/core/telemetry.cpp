@@ -93,6 +93,7 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
   }
   rte_tel_data_add_dict_u64(d, "control_messages", s.control_messages);
   rte_tel_data_add_dict_u64(d, "staged_records", s.staged_records);
+  rte_tel_data_add_dict_u64(d, "scatter_gather_records", s.scatter_gather_records);
   rte_tel_data_add_dict_u64(d, "bursts", s.bursts);
   add_array_u64(d, "burst_histogram_log2", s.burst_histogram.data(), s.burst_histogram.size());
   rte_tel_data_add_dict_u64(d, "ring_depth_last", s.ring_depth_last);

@@ -46,7 +46,9 @@ Worker::Worker(const WorkerConfig& config, record::RecordProcessor processor, Se
       _processor(std::move(processor)),
       _table(std::move(table)),
       _input(std::move(input)),
-      _staging(std::move(staging)) {}
+      _staging(std::move(staging)),
+      _segment_lists(new record::RecordSegment[size_t{config.num_staging} * max_record_segments]),
+      _appended(new bool[config.num_staging]()) {}
 
 Worker::~Worker() = default;
 
@@ -180,6 +182,16 @@ void Worker::add_record(const InputEntry& e) noexcept {
   }
   const size_t hr = seal ? slot->seal_header_room : slot->open_header_room;
   const size_t tail = seal ? slot->seal_tail_room + size_t{op.padding_len} : 0;
+  if (record::suite_info(op.state->suite).family != record::CipherFamily::aes_cbc_hmac && use_scatter_gather(c.mbuf) &&
+      prepare_segmented(c.mbuf, op.kind, hr, tail, _config.segment_pool,
+                        &_segment_lists[size_t{_num_staged} * max_record_segments], op, _appended[_num_staged])) {
+    // AEAD over the chain itself (ipsec-mb's multi-call functions): no copy.
+    c.length = static_cast<uint16_t>(seal ? std::min<uint32_t>(op.length, UINT16_MAX) : 0);
+    ++_num_staged;
+    ++_num_scatter_gather;
+    _num_ops = o + 1;
+    return;
+  }
   const RejectReason r = prepare_staged(c.mbuf, op.kind, hr, tail, _staging.get() + size_t{_num_staged} * staging_len, op);
   if (r != RejectReason::none) {
     c.reject = r;
@@ -203,12 +215,16 @@ void Worker::flush() noexcept {
     CompletionEntry& c = *static_cast<CompletionEntry*>(op.user_data);
     c.status = op.status;
     c.seq = op.seq;
+    if (op.num_segments != 0) {
+      const size_t slot = static_cast<size_t>(op.segments - _segment_lists.get()) / max_record_segments;
+      finish_segmented(c.mbuf, op, record::header_room(op.state->suite), c.length, _appended[slot]);
+    }
     if (op.status != RecordStatus::ok) {
       _stats.record_errors[static_cast<size_t>(op.status)].add(1);
       continue;
     }
     const bool seal = op.kind == RecordOpKind::seal;
-    if (!c.in_place) {
+    if (!c.in_place && op.num_segments == 0) {
       const size_t hr = record::header_room(op.state->suite);
       if (finish_staged(c.mbuf, op, hr, _config.segment_pool) != RejectReason::none) {
         c.reject = RejectReason::no_segment;
@@ -231,7 +247,10 @@ void Worker::flush() noexcept {
   _stats.bytes_sealed.add(bytes_sealed);
   _stats.records_opened.add(num_opened);
   _stats.bytes_opened.add(bytes_opened);
-  if (_num_staged != 0) _stats.staged_records.add(_num_staged);
+  if (_num_staged != 0) {
+    _stats.staged_records.add(_num_staged - _num_scatter_gather);
+    _stats.scatter_gather_records.add(_num_scatter_gather);
+  }
 
   // Completions, in ring order, one enqueue per run. The submitter never has more requests in
   // flight than its completion ring holds, so this cannot fail; if a misbehaving client ever
@@ -250,6 +269,7 @@ void Worker::flush() noexcept {
   _num_pending = 0;
   _num_ops = 0;
   _num_staged = 0;
+  _num_scatter_gather = 0;
   _num_runs = 0;
   _run_ring = nullptr;
 }

@@ -90,6 +90,11 @@ class alignas(64) Worker {
   SessionTable _table;
   Ring _input;
   std::unique_ptr<uint8_t[]> _staging;  // num_staging buffers of staging_len bytes
+  // Per staging slot used by a scatter-gather record instead: its segment list, and whether a
+  // segment was appended for the tail.
+  std::unique_ptr<record::RecordSegment[]> _segment_lists;  // num_staging x max_record_segments
+  std::unique_ptr<bool[]> _appended;
+  uint32_t _num_scatter_gather = 0;
 
   // The batch being assembled: its requests' completions in ring order (one per request, filled in
   // as it goes), the record-layer ops of those that reached it, and the runs of consecutive

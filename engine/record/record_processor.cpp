@@ -1,5 +1,7 @@
 #include "engine/record/record_processor.hpp"
 
+#include "engine/record/aead_segments.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -121,6 +123,15 @@ uint32_t RecordProcessor::process(std::span<RecordOp> ops) noexcept {
       }
       const Suite suite = op.state->suite;
       const CipherFamily family = suite_info(suite).family;
+      if (op.num_segments != 0) [[unlikely]] {
+        // Scatter-gather: processed right here, in span order like the direct kernels.
+        if (family == CipherFamily::aes_cbc_hmac) {
+          op.status = RecordStatus::buffer_too_small;
+        } else {
+          aead_process_segments(mgr, op);
+        }
+        continue;
+      }
       if (family == CipherFamily::aes_cbc_hmac) {
         s.cbc_ops[num_cbc++] = &op;
         continue;
