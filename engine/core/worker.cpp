@@ -220,6 +220,7 @@ void Worker::flush() noexcept {
       finish_segmented(c.mbuf, op, record::header_room(op.state->suite), c.length, _appended[slot]);
     }
     if (op.status != RecordStatus::ok) {
+      c.in_place = false;  // the mbuf's header stays as it was
       _stats.record_errors[static_cast<size_t>(op.status)].add(1);
       continue;
     }

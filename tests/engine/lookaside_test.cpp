@@ -154,6 +154,31 @@ TEST_P(LookasideTest, TamperedRecordIsRejectedAndCounted) {
   EXPECT_EQ(s.records_opened, 2u);
 }
 
+// A record the record layer refuses leaves its mbuf as it was: the in-place result (new data
+// offset and length) is only applied on success.
+TEST_P(LookasideTest, RefusedSealLeavesTheMbufAsItWas) {
+  SessionKeys k = keys(11);
+  k.seal.initial_seq = record::suite_info(GetParam().suite).max_records - 1;  // one record left
+  auto h = f.control->create_session(k);
+  ASSERT_TRUE(h.ok()) << h.error().message;
+  const Bytes pt(200, 0x42);
+  rte_mbuf* reqs[2] = {make_mbuf(f.pool, pt), make_mbuf(f.pool, pt)};
+  for (rte_mbuf* m : reqs) {
+    ASSERT_NE(m, nullptr);
+    ASSERT_TRUE(set_request(m, *h, RecordOpKind::seal));
+  }
+  const uint16_t data_off = reqs[1]->data_off;
+  const auto done = run_requests(*f.client, reqs);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_TRUE(request_meta(reqs[0]).ok());
+  EXPECT_GT(reqs[0]->pkt_len, pt.size());
+  EXPECT_EQ(request_meta(reqs[1]).status, RecordStatus::key_exhausted);
+  EXPECT_EQ(reqs[1]->data_off, data_off);
+  EXPECT_EQ(reqs[1]->pkt_len, pt.size());
+  EXPECT_EQ(mbuf_bytes(reqs[1]), pt);
+  free_all(done);
+}
+
 TEST_P(LookasideTest, SealsAndOpensMixedInOneBurst) {
   const SessionKeys k = keys(11);
   auto h = f.control->create_session(k);
