@@ -73,7 +73,7 @@ bool prepare_segmented(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_
                        rte_mempool* segment_pool, record::RecordSegment* segments, RecordOp& op,
                        bool& appended) noexcept {
   appended = false;
-  if (m->nb_segs + 1 > max_record_segments) return false;
+  if (m->nb_segs + 1u > max_record_segments) return false;
   const bool seal = kind == RecordOpKind::seal;
   rte_mbuf* last = rte_pktmbuf_lastseg(m);
   if (seal) {

@@ -89,9 +89,14 @@ void warn_shared_cores(Placement& p) {
 }  // namespace
 
 std::string Placement::lcores_arg() const {
-  std::string s = "0@(" + cpu_list(main_cpus) + ")";
+  std::string s = "0@(";
+  s += cpu_list(main_cpus);
+  s += ')';
   for (size_t i = 0; i < workers.size(); ++i) {
-    s += "," + std::to_string(i + 1) + "@" + std::to_string(workers[i].cpu);
+    s += ',';
+    s += std::to_string(i + 1);
+    s += '@';
+    s += std::to_string(workers[i].cpu);
   }
   return s;
 }

@@ -2,6 +2,7 @@
 // length, overlong inner lengths, trailing bytes, duplicate or malformed extensions), each of
 // which must fail with decode_error or illegal_parameter (or the extension's own alert), never
 // crash or succeed.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include "handshake/codec/reader.hpp"
@@ -104,7 +105,8 @@ TEST(ReaderTest, FailedReadsLeaveTheReaderUntouched) {
   EXPECT_EQ(r.remaining(), 4u);
   uint32_t v = 0;
   EXPECT_TRUE(r.read_u24(v));
-  EXPECT_FALSE(r.read_u16(reinterpret_cast<uint16_t&>(v)));
+  uint16_t w = 0;
+  EXPECT_FALSE(r.read_u16(w));
   EXPECT_EQ(r.remaining(), 1u);
 }
 
@@ -242,9 +244,12 @@ Bytes client_hello_with(const Bytes& extensions) {
 }
 
 Bytes ext(uint16_t type, Bytes body) {
-  Bytes e = {static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), static_cast<uint8_t>(body.size() >> 8),
-             static_cast<uint8_t>(body.size())};
-  e.insert(e.end(), body.begin(), body.end());
+  Bytes e(4 + body.size());
+  e[0] = static_cast<uint8_t>(type >> 8);
+  e[1] = static_cast<uint8_t>(type);
+  e[2] = static_cast<uint8_t>(body.size() >> 8);
+  e[3] = static_cast<uint8_t>(body.size());
+  std::copy(body.begin(), body.end(), e.begin() + 4);
   return e;
 }
 

@@ -19,8 +19,6 @@ namespace {
 using test::from_hex;
 using test::to_hex;
 
-std::span<const uint8_t> bytes_of(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
-
 HashAlgorithm hash_from_name(const std::string& n) {
   if (n == "SHA256") return HashAlgorithm::sha256;
   if (n == "SHA384") return HashAlgorithm::sha384;

@@ -1,5 +1,6 @@
 #include "tests/handshake/test_support.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -211,9 +212,13 @@ bool mutate_message(std::vector<uint8_t>& wire, HandshakeType type,
 }
 
 std::vector<uint8_t> plaintext_record(uint8_t type, std::span<const uint8_t> content, uint16_t version) {
-  std::vector<uint8_t> r = {type, static_cast<uint8_t>(version >> 8), static_cast<uint8_t>(version),
-                            static_cast<uint8_t>(content.size() >> 8), static_cast<uint8_t>(content.size())};
-  r.insert(r.end(), content.begin(), content.end());
+  std::vector<uint8_t> r(5 + content.size());
+  r[0] = type;
+  r[1] = static_cast<uint8_t>(version >> 8);
+  r[2] = static_cast<uint8_t>(version);
+  r[3] = static_cast<uint8_t>(content.size() >> 8);
+  r[4] = static_cast<uint8_t>(content.size());
+  std::copy(content.begin(), content.end(), r.begin() + 5);
   return r;
 }
 
