@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/common/result.hpp"
@@ -113,15 +114,21 @@ inline unsigned input_peek(rte_ring* r, unsigned n, InputView& view, unsigned* r
 // Completion rings (single producer, single consumer; C11 acquire/release, seen by TSan). The
 // producer writes the entries into the ring slots itself, 32 bytes at a time (DPDK's generic
 // element copy goes 4 bytes at a time).
-inline unsigned completion_enqueue(rte_ring* r, const CompletionEntry* items, unsigned n) noexcept {
+// With `done_tsc`, every entry's done_tsc is set to it on the way.
+inline unsigned completion_enqueue(rte_ring* r, const CompletionEntry* items, unsigned n,
+                                   std::optional<uint64_t> done_tsc = std::nullopt) noexcept {
   rte_ring_zc_data zcd{};
   const unsigned k = rte_ring_enqueue_zc_burst_elem_start(r, sizeof(CompletionEntry), n, &zcd, nullptr);
   if (k == 0) return 0;
-  auto* first = static_cast<CompletionEntry*>(zcd.ptr1);
+  auto copy = [&](CompletionEntry* dst, const CompletionEntry* src, unsigned num) {
+    for (unsigned i = 0; i < num; ++i) {
+      dst[i] = src[i];
+      if (done_tsc) dst[i].done_tsc = *done_tsc;
+    }
+  };
   const unsigned n1 = std::min(k, zcd.n1);
-  for (unsigned i = 0; i < n1; ++i) first[i] = items[i];
-  auto* second = static_cast<CompletionEntry*>(zcd.ptr2);
-  for (unsigned i = n1; i < k; ++i) second[i - n1] = items[i];
+  copy(static_cast<CompletionEntry*>(zcd.ptr1), items, n1);
+  if (k > n1) copy(static_cast<CompletionEntry*>(zcd.ptr2), items + n1, k - n1);
   rte_ring_enqueue_zc_elem_finish(r, k);
   return k;
 }

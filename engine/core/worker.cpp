@@ -215,6 +215,17 @@ void Worker::flush() noexcept {
     CompletionEntry& c = *static_cast<CompletionEntry*>(op.user_data);
     c.status = op.status;
     c.seq = op.seq;
+    if (op.status == RecordStatus::ok && c.in_place) [[likely]] {
+      // In place, done: the statistics and the new length.
+      const bool seal = op.kind == RecordOpKind::seal;
+      num_sealed += seal;
+      bytes_sealed += seal ? c.length : 0;
+      num_opened += !seal;
+      bytes_opened += seal ? 0 : op.length;
+      c.type = op.type;
+      c.length = static_cast<uint16_t>(op.length);
+      continue;
+    }
     if (op.num_segments != 0) {
       const size_t slot = static_cast<size_t>(op.segments - _segment_lists.get()) / max_record_segments;
       finish_segmented(c.mbuf, op, record::header_room(op.state->suite), c.length, _appended[slot]);
@@ -260,10 +271,9 @@ void Worker::flush() noexcept {
   for (uint32_t k = 0; k < _num_runs; ++k) {
     const uint32_t begin = _runs[k].begin;
     const uint32_t len = (k + 1 < _num_runs ? _runs[k + 1].begin : _num_pending) - begin;
-    for (uint32_t p = begin; p < begin + len; ++p) _completions[p].done_tsc = now;
     uint32_t done = 0;
     while (done < len) {
-      done += completion_enqueue(_runs[k].ring, &_completions[begin + done], len - done);
+      done += completion_enqueue(_runs[k].ring, &_completions[begin + done], len - done, now);
       if (done < len) rte_pause();
     }
   }
