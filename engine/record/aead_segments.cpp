@@ -130,11 +130,20 @@ class MultiCallAead {
   alignas(64) struct chacha20_poly1305_context_data _chacha {};
 };
 
+// The framing constants of a version and cipher family.
+template <ProtocolVersion V, CipherFamily F>
+struct Framing {
+  static constexpr bool tls13 = V == ProtocolVersion::tls13;
+  static constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;  // RFC 5288
+  static constexpr uint32_t header_room = header_len + explicit_len;
+};
+
 template <ProtocolVersion V, CipherFamily F>
 void seal_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
-  constexpr bool tls13 = V == ProtocolVersion::tls13;
-  constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;
-  constexpr uint32_t hr = header_len + explicit_len;
+  using L = Framing<V, F>;
+  constexpr bool tls13 = L::tls13;
+  constexpr uint32_t explicit_len = L::explicit_len;
+  constexpr uint32_t hr = L::header_room;
   DirectionState& s = *op.state;
   const uint32_t len = op.length;
   const uint32_t pad = tls13 ? op.padding_len : 0;
@@ -195,11 +204,12 @@ void seal_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
 
 template <ProtocolVersion V, CipherFamily F>
 void open_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
-  constexpr bool tls13 = V == ProtocolVersion::tls13;
-  constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;
-  constexpr uint32_t hr = header_len + explicit_len;
-  DirectionState& s = *op.state;
+  using L = Framing<V, F>;
   const Segments segs(op.segments, op.num_segments);
+  constexpr bool tls13 = L::tls13;
+  constexpr uint32_t explicit_len = L::explicit_len;
+  constexpr uint32_t hr = L::header_room;
+  DirectionState& s = *op.state;
   if (op.length < header_len || segs.total() != op.length) {
     op.status = RecordStatus::decode_error;
     return;
