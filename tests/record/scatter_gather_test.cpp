@@ -7,6 +7,7 @@
 // burst mixing segmented and single-buffer records, and CBC suites refusing segments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <tuple>
 
@@ -30,7 +31,7 @@ struct Chain {
     size_t at = 0;
     for (uint32_t len : lens) {
       c.blocks.emplace_back(new uint8_t[len == 0 ? 1 : len]);
-      std::memcpy(c.blocks.back().get(), bytes.data() + at, len);
+      std::copy(bytes.begin() + at, bytes.begin() + at + len, c.blocks.back().get());
       c.segments.push_back(RecordSegment{c.blocks.back().get(), len});
       at += len;
     }
@@ -112,7 +113,7 @@ TEST_P(ScatterGatherTest, SealedInPlaceEqualsTheReferenceRecord) {
       const Bytes content = rng->bytes(size);
       const ContentType type = rep % 2 ? ContentType::handshake : ContentType::application_data;
       Bytes layout(hr + size + tail, 0x77);
-      std::memcpy(layout.data() + hr, content.data(), size);
+      std::copy(content.begin(), content.end(), layout.begin() + hr);
       Chain chain = Chain::from(layout, random_cut(*rng, static_cast<uint32_t>(layout.size()), hr, tail));
       const uint64_t seq = 1000 + static_cast<uint64_t>(rep);
       auto state = state_at(seq);
@@ -172,7 +173,7 @@ TEST_P(ScatterGatherTest, LayoutsOutsideTheRulesChangeNothing) {
   const uint32_t tail = static_cast<uint32_t>(tail_room(suite));
   const Bytes content = rng->bytes(500);
   Bytes layout(hr + content.size() + tail, 0);
-  std::memcpy(layout.data() + hr, content.data(), content.size());
+  std::copy(content.begin(), content.end(), layout.begin() + hr);
   const std::vector<std::vector<uint32_t>> bad_seals = {
       {hr - 1, static_cast<uint32_t>(layout.size()) - (hr - 1)},         // header room split
       {hr + 200, static_cast<uint32_t>(layout.size()) - hr - 200 - (tail - 1), tail - 1},  // tail split
@@ -217,7 +218,7 @@ TEST_P(ScatterGatherTest, MixedBurstKeepsSequenceOrder) {
     contents.push_back(rng->bytes(rng->below(2000)));
     if (i % 3 == 1) {
       Bytes layout(hr + contents[i].size() + tail, 0);
-      std::memcpy(layout.data() + hr, contents[i].data(), contents[i].size());
+      std::copy(contents[i].begin(), contents[i].end(), layout.begin() + hr);
       chains[i] = Chain::from(layout, random_cut(*rng, static_cast<uint32_t>(layout.size()), hr, tail));
       ops[i] = sg_op(*state, chains[i], RecordOpKind::seal, static_cast<uint32_t>(contents[i].size()),
                      ContentType::application_data);
