@@ -74,63 +74,121 @@ inline void tls12_aad(uint8_t* aad16, uint64_t seq, uint8_t type, uint16_t versi
 
 }  // namespace aead_detail
 
-// Validates a seal op, reserves its sequence number and fills `item`. On failure sets op.status
-// and returns false (no sequence number is consumed).
+// The framing constants of a version and cipher family.
 template <ProtocolVersion V, CipherFamily F>
-inline bool prepare_seal(RecordOp& op, BurstItem& item) noexcept {
-  constexpr bool tls13 = V == ProtocolVersion::tls13;
-  constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;
-  constexpr uint32_t tail_len = aead_tag_len + (tls13 ? 1 : 0);
-  DirectionState& s = *op.state;
+struct Framing {
+  static constexpr bool tls13 = V == ProtocolVersion::tls13;
+  static constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;  // RFC 5288
+  static constexpr uint32_t header_room = header_len + explicit_len;
+  // Sealed bytes after the plaintext: tag, and in TLS 1.3 the inner type and the padding.
+  static constexpr uint32_t tail_len(uint32_t padding_len) { return aead_tag_len + (tls13 ? 1 + padding_len : 0); }
+};
+
+// The checks of a seal that need only the op: none (ok), record_overflow or decode_error.
+template <ProtocolVersion V, CipherFamily F>
+inline RecordStatus check_seal(const RecordOp& op) noexcept {
+  const uint32_t pad = Framing<V, F>::tls13 ? op.padding_len : 0;
+  if (op.length + pad > max_plaintext_len) return RecordStatus::record_overflow;
+  if (op.type == ContentType::invalid) return RecordStatus::decode_error;
+  return RecordStatus::ok;
+}
+
+// Frames a seal whose sequence number op.seq is reserved: writes the header (and explicit nonce)
+// at `rec` and, in TLS 1.3, the inner content type and padding at `after_plaintext`; fills the
+// nonce and AAD. Returns the length of the bytes to encrypt (from rec + header_room).
+template <ProtocolVersion V, CipherFamily F>
+inline uint32_t frame_seal(const DirectionState& s, const RecordOp& op, uint8_t* rec, uint8_t* after_plaintext,
+                           uint8_t* nonce16, uint8_t* aad16, uint8_t& aad_len) noexcept {
+  using L = Framing<V, F>;
   const uint32_t len = op.length;
-  const uint32_t pad = tls13 ? op.padding_len : 0;
-
-  if (len + pad > max_plaintext_len) {
-    op.status = RecordStatus::record_overflow;
-    return false;
-  }
-  if (op.type == ContentType::invalid) {
-    op.status = RecordStatus::decode_error;
-    return false;
-  }
-  if (op.data == nullptr || header_len + explicit_len + len + pad + tail_len > op.capacity) {
-    op.status = RecordStatus::buffer_too_small;
-    return false;
-  }
-
-  const uint64_t seq = s.seq++;
-  op.seq = seq;
-  item.op = &op;
-  item.state = &s;
-  uint8_t* const rec = op.data;
-  uint8_t* const payload = rec + header_len + explicit_len;
-
-  const uint64_t seq_be = __builtin_bswap64(seq);
+  const uint64_t seq_be = __builtin_bswap64(op.seq);
   // RFC 5288: nonce = salt(4) || explicit(8), and our explicit nonce is the sequence number, so
   // every suite's nonce is the fixed IV xor the sequence number.
-  aead_detail::make_nonce(item.nonce, s.fixed_iv, seq_be);
-  if constexpr (tls13) {
+  aead_detail::make_nonce(nonce16, s.fixed_iv, seq_be);
+  if constexpr (L::tls13) {
     // TLSInnerPlaintext = content || type || zeros; AAD = the outer header.
-    payload[len] = static_cast<uint8_t>(op.type);
-    if (pad != 0) std::memset(payload + len + 1, 0, pad);
+    const uint32_t pad = op.padding_len;
+    after_plaintext[0] = static_cast<uint8_t>(op.type);
+    if (pad != 0) std::memset(after_plaintext + 1, 0, pad);
     const uint32_t inner_len = len + 1 + pad;
     const uint64_t header = aead_detail::header_word(static_cast<uint8_t>(ContentType::application_data),
                                                      legacy_record_version,
                                                      static_cast<uint16_t>(inner_len + aead_tag_len));
     aead_detail::store_header_word(rec, header);
-    aead_detail::tls13_aad(item.aad, header);
-    item.aad_len = header_len;
-    item.payload_len = inner_len;
+    aead_detail::tls13_aad(aad16, header);
+    aad_len = header_len;
+    return inner_len;
   } else {
     aead_detail::store_header_word(
         rec, aead_detail::header_word(static_cast<uint8_t>(op.type), legacy_record_version,
-                                      static_cast<uint16_t>(explicit_len + len + aead_tag_len)));
-    if constexpr (explicit_len != 0) std::memcpy(rec + header_len, &seq_be, 8);
-    aead_detail::tls12_aad(item.aad, seq, static_cast<uint8_t>(op.type), legacy_record_version,
+                                      static_cast<uint16_t>(L::explicit_len + len + aead_tag_len)));
+    if constexpr (L::explicit_len != 0) std::memcpy(rec + header_len, &seq_be, 8);
+    aead_detail::tls12_aad(aad16, op.seq, static_cast<uint8_t>(op.type), legacy_record_version,
                            static_cast<uint16_t>(len));
-    item.aad_len = 13;
-    item.payload_len = len;
+    aad_len = 13;
+    return len;
   }
+}
+
+// The checks of a `record_len`-byte record whose first header_room bytes are at `rec`: none
+// (ok), decode_error, record_overflow, unexpected_message, or bad_record_mac for a record too
+// short to authenticate.
+template <ProtocolVersion V, CipherFamily F>
+inline RecordStatus check_open_header(const uint8_t* rec, uint32_t record_len) noexcept {
+  using L = Framing<V, F>;
+  const uint32_t fragment_len = load_be16(rec + 3);
+  if (fragment_len != record_len - header_len) return RecordStatus::decode_error;
+  if (fragment_len > (L::tls13 ? tls13_max_ciphertext_len : tls12_max_ciphertext_len)) {
+    return RecordStatus::record_overflow;
+  }
+  if (L::tls13 && rec[0] != static_cast<uint8_t>(ContentType::application_data)) {
+    return RecordStatus::unexpected_message;
+  }
+  // Too short to hold the explicit nonce and tag (and, in TLS 1.3, the inner type): it cannot
+  // authenticate, so it is reported as a MAC failure (RFC 5246 6.2.3.3, RFC 8446 5.2).
+  if (fragment_len < L::explicit_len + aead_tag_len + (L::tls13 ? 1u : 0u)) return RecordStatus::bad_record_mac;
+  return RecordStatus::ok;
+}
+
+// Nonce and AAD of an open whose header passed check_open_header and whose sequence number `seq`
+// is reserved; `payload_len` is the ciphertext's length without explicit nonce and tag.
+template <ProtocolVersion V, CipherFamily F>
+inline void frame_open(const DirectionState& s, uint64_t seq, const uint8_t* rec, uint32_t payload_len,
+                       uint8_t* nonce16, uint8_t* aad16, uint8_t& aad_len) noexcept {
+  using L = Framing<V, F>;
+  uint64_t counter_be = __builtin_bswap64(seq);
+  if constexpr (L::tls13) {
+    aead_detail::tls13_aad(aad16, aead_detail::load_header_word(rec));
+    aad_len = header_len;
+  } else {
+    aead_detail::tls12_aad(aad16, seq, rec[0], load_be16(rec + 1), static_cast<uint16_t>(payload_len));
+    aad_len = 13;
+    if constexpr (L::explicit_len != 0) std::memcpy(&counter_be, rec + header_len, 8);  // RFC 5288
+  }
+  aead_detail::make_nonce(nonce16, s.fixed_iv, counter_be);
+}
+
+// Validates a seal op, reserves its sequence number and fills `item`. On failure sets op.status
+// and returns false (no sequence number is consumed).
+template <ProtocolVersion V, CipherFamily F>
+inline bool prepare_seal(RecordOp& op, BurstItem& item) noexcept {
+  using L = Framing<V, F>;
+  DirectionState& s = *op.state;
+  if (const RecordStatus st = check_seal<V, F>(op); st != RecordStatus::ok) {
+    op.status = st;
+    return false;
+  }
+  const uint32_t pad = L::tls13 ? op.padding_len : 0;
+  if (op.data == nullptr || L::header_room + op.length + L::tail_len(pad) > op.capacity) {
+    op.status = RecordStatus::buffer_too_small;
+    return false;
+  }
+
+  op.seq = s.seq++;
+  item.op = &op;
+  item.state = &s;
+  uint8_t* const payload = op.data + L::header_room;
+  item.payload_len = frame_seal<V, F>(s, op, op.data, payload + op.length, item.nonce, item.aad, item.aad_len);
   item.payload = payload;
   item.tag = payload + item.payload_len;
   return true;
@@ -139,32 +197,15 @@ inline bool prepare_seal(RecordOp& op, BurstItem& item) noexcept {
 // Validates an open op (header, lengths, limits), reserves its sequence number and fills `item`.
 template <ProtocolVersion V, CipherFamily F>
 inline bool prepare_open(RecordOp& op, BurstItem& item) noexcept {
-  constexpr bool tls13 = V == ProtocolVersion::tls13;
-  constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;
+  using L = Framing<V, F>;
   DirectionState& s = *op.state;
   uint8_t* const rec = op.data;
-
   if (rec == nullptr || op.length < header_len || op.length > op.capacity) {
     op.status = RecordStatus::decode_error;
     return false;
   }
-  const uint32_t fragment_len = load_be16(rec + 3);
-  if (fragment_len != op.length - header_len) {
-    op.status = RecordStatus::decode_error;
-    return false;
-  }
-  if (fragment_len > (tls13 ? tls13_max_ciphertext_len : tls12_max_ciphertext_len)) {
-    op.status = RecordStatus::record_overflow;
-    return false;
-  }
-  if (tls13 && rec[0] != static_cast<uint8_t>(ContentType::application_data)) {
-    op.status = RecordStatus::unexpected_message;
-    return false;
-  }
-  // Too short to hold the explicit nonce and tag (and, in TLS 1.3, the inner type): it cannot
-  // authenticate, so it is reported as a MAC failure (RFC 5246 6.2.3.3, RFC 8446 5.2).
-  if (fragment_len < explicit_len + aead_tag_len + (tls13 ? 1u : 0u)) {
-    op.status = RecordStatus::bad_record_mac;
+  if (const RecordStatus st = check_open_header<V, F>(rec, op.length); st != RecordStatus::ok) {
+    op.status = st;
     return false;
   }
 
@@ -172,20 +213,10 @@ inline bool prepare_open(RecordOp& op, BurstItem& item) noexcept {
   op.seq = seq;
   item.op = &op;
   item.state = &s;
-  item.payload = rec + header_len + explicit_len;
-  item.payload_len = fragment_len - explicit_len - aead_tag_len;
+  item.payload = rec + L::header_room;
+  item.payload_len = op.length - L::header_room - aead_tag_len;
   item.tag = item.payload + item.payload_len;
-
-  uint64_t counter_be = __builtin_bswap64(seq);
-  if constexpr (tls13) {
-    aead_detail::tls13_aad(item.aad, aead_detail::load_header_word(rec));
-    item.aad_len = header_len;
-  } else {
-    aead_detail::tls12_aad(item.aad, seq, rec[0], load_be16(rec + 1), static_cast<uint16_t>(item.payload_len));
-    item.aad_len = 13;
-    if constexpr (explicit_len != 0) std::memcpy(&counter_be, rec + header_len, 8);  // RFC 5288
-  }
-  aead_detail::make_nonce(item.nonce, s.fixed_iv, counter_be);
+  frame_open<V, F>(s, seq, rec, item.payload_len, item.nonce, item.aad, item.aad_len);
   return true;
 }
 

@@ -130,65 +130,28 @@ class MultiCallAead {
   alignas(64) struct chacha20_poly1305_context_data _chacha {};
 };
 
-// The framing constants of a version and cipher family.
-template <ProtocolVersion V, CipherFamily F>
-struct Framing {
-  static constexpr bool tls13 = V == ProtocolVersion::tls13;
-  static constexpr uint32_t explicit_len = (!tls13 && F == CipherFamily::aes_gcm) ? 8 : 0;  // RFC 5288
-  static constexpr uint32_t header_room = header_len + explicit_len;
-};
-
 template <ProtocolVersion V, CipherFamily F>
 void seal_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
   using L = Framing<V, F>;
-  constexpr bool tls13 = L::tls13;
-  constexpr uint32_t explicit_len = L::explicit_len;
   constexpr uint32_t hr = L::header_room;
   DirectionState& s = *op.state;
-  const uint32_t len = op.length;
-  const uint32_t pad = tls13 ? op.padding_len : 0;
-  const uint32_t tail_len = aead_tag_len + (tls13 ? 1 + pad : 0);
-  if (len + pad > max_plaintext_len) {
-    op.status = RecordStatus::record_overflow;
+  if (const RecordStatus st = check_seal<V, F>(op); st != RecordStatus::ok) {
+    op.status = st;
     return;
   }
-  if (op.type == ContentType::invalid) {
-    op.status = RecordStatus::decode_error;
-    return;
-  }
+  const uint32_t tail_len = L::tail_len(L::tls13 ? op.padding_len : 0);
   const Segments segs(op.segments, op.num_segments);
-  if (segs.total() != uint64_t{hr} + len + tail_len || segs.first().len < hr || segs.last().len < tail_len) {
+  if (segs.total() != uint64_t{hr} + op.length + tail_len || segs.first().len < hr || segs.last().len < tail_len) {
     op.status = RecordStatus::buffer_too_small;
     return;
   }
 
-  const uint64_t seq = s.seq++;
-  op.seq = seq;
-  const uint64_t seq_be = __builtin_bswap64(seq);
+  op.seq = s.seq++;
   alignas(16) uint8_t nonce[16];
   alignas(16) uint8_t aad[16];
-  aead_detail::make_nonce(nonce, s.fixed_iv, seq_be);
-  uint8_t* const rec = segs.first().data;
-  uint8_t* const tail = segs.last().data + segs.last().len - tail_len;
-  uint32_t payload_len = len;
-  uint32_t aad_len = 13;
-  if constexpr (tls13) {
-    tail[0] = static_cast<uint8_t>(op.type);
-    if (pad != 0) std::memset(tail + 1, 0, pad);
-    payload_len = len + 1 + pad;
-    const uint64_t header = aead_detail::header_word(static_cast<uint8_t>(ContentType::application_data),
-                                                     legacy_record_version,
-                                                     static_cast<uint16_t>(payload_len + aead_tag_len));
-    aead_detail::store_header_word(rec, header);
-    aead_detail::tls13_aad(aad, header);
-    aad_len = header_len;
-  } else {
-    aead_detail::store_header_word(
-        rec, aead_detail::header_word(static_cast<uint8_t>(op.type), legacy_record_version,
-                                      static_cast<uint16_t>(explicit_len + len + aead_tag_len)));
-    if constexpr (explicit_len != 0) std::memcpy(rec + header_len, &seq_be, 8);
-    aead_detail::tls12_aad(aad, seq, static_cast<uint8_t>(op.type), legacy_record_version, static_cast<uint16_t>(len));
-  }
+  uint8_t aad_len = 0;
+  uint8_t* const tail = segs.last().data + segs.last().len - tail_len;  // right after the plaintext
+  const uint32_t payload_len = frame_seal<V, F>(s, op, segs.first().data, tail, nonce, aad, aad_len);
 
   MultiCallAead aead(mgr, s);
   aead.init(nonce, aad, aad_len);
@@ -205,11 +168,9 @@ void seal_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
 template <ProtocolVersion V, CipherFamily F>
 void open_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
   using L = Framing<V, F>;
-  const Segments segs(op.segments, op.num_segments);
-  constexpr bool tls13 = L::tls13;
-  constexpr uint32_t explicit_len = L::explicit_len;
   constexpr uint32_t hr = L::header_room;
   DirectionState& s = *op.state;
+  const Segments segs(op.segments, op.num_segments);
   if (op.length < header_len || segs.total() != op.length) {
     op.status = RecordStatus::decode_error;
     return;
@@ -219,42 +180,21 @@ void open_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
     return;
   }
   uint8_t* const rec = segs.first().data;
-  const uint32_t fragment_len = load_be16(rec + 3);
-  if (fragment_len != op.length - header_len) {
-    op.status = RecordStatus::decode_error;
-    return;
-  }
-  if (fragment_len > (tls13 ? tls13_max_ciphertext_len : tls12_max_ciphertext_len)) {
-    op.status = RecordStatus::record_overflow;
-    return;
-  }
-  if (tls13 && rec[0] != static_cast<uint8_t>(ContentType::application_data)) {
-    op.status = RecordStatus::unexpected_message;
-    return;
-  }
-  if (fragment_len < explicit_len + aead_tag_len + (tls13 ? 1u : 0u)) {
-    op.status = RecordStatus::bad_record_mac;
+  if (const RecordStatus st = check_open_header<V, F>(rec, op.length); st != RecordStatus::ok) {
+    op.status = st;
     return;
   }
 
   const uint64_t seq = s.seq++;
   op.seq = seq;
-  const uint32_t payload_len = fragment_len - explicit_len - aead_tag_len;
+  const uint32_t payload_len = op.length - hr - aead_tag_len;
   alignas(16) uint8_t nonce[16];
   alignas(16) uint8_t aad[16];
   alignas(16) uint8_t tag[16];
   alignas(16) uint8_t computed[16];
+  uint8_t aad_len = 0;
   segs.copy_out(uint64_t{hr} + payload_len, tag, aead_tag_len);
-  uint64_t counter_be = __builtin_bswap64(seq);
-  uint32_t aad_len = 13;
-  if constexpr (tls13) {
-    aead_detail::tls13_aad(aad, aead_detail::load_header_word(rec));
-    aad_len = header_len;
-  } else {
-    aead_detail::tls12_aad(aad, seq, rec[0], load_be16(rec + 1), static_cast<uint16_t>(payload_len));
-    if constexpr (explicit_len != 0) std::memcpy(&counter_be, rec + header_len, 8);  // RFC 5288
-  }
-  aead_detail::make_nonce(nonce, s.fixed_iv, counter_be);
+  frame_open<V, F>(s, seq, rec, payload_len, nonce, aad, aad_len);
 
   MultiCallAead aead(mgr, s);
   aead.init(nonce, aad, aad_len);
@@ -268,7 +208,7 @@ void open_segments(IMB_MGR* mgr, RecordOp& op) noexcept {
     status = RecordStatus::invalid_state;
   } else if (!tag16_equal(computed, tag)) {
     status = RecordStatus::bad_record_mac;
-  } else if constexpr (tls13) {
+  } else if constexpr (L::tls13) {
     // RFC 8446 5.4: the last non-zero byte is the content type; only zeros is unexpected_message.
     uint32_t zeros = 0;
     bool found = false;
