@@ -29,8 +29,6 @@ namespace tlsburst::engine {
 // Largest record plus the room around it either direction needs.
 inline constexpr size_t staging_len = 32 + record::header_len + record::tls12_max_ciphertext_len + 512;
 
-enum class OpLayout : uint8_t { in_place, staged };
-
 // Most records a segment list takes (more segments: staged).
 inline constexpr uint32_t max_record_segments = 64;
 // Chains whose segments hold fewer bytes than this on average are staged instead: ipsec-mb's

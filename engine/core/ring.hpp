@@ -8,15 +8,15 @@
 // Multi-producer (input) rings use DPDK's relaxed tail sync mode (RTS): a producer never spins
 // waiting for another producer to finish its copy, which matters when application threads
 // outnumber the CPUs and one may be preempted mid-enqueue. Always go through input_enqueue() and
-// input_dequeue() for them.
+// input_peek() / input_release() for them.
 //
 // ThreadSanitizer: the engine is built with RTE_USE_C11_MEM_MODEL, so single-producer/single-
 // consumer rings hand over with an acquire/release pair on the same word, which TSan sees. The
 // multi-producer modes synchronise through 8-byte CASes and 4-byte loads of overlapping words (and
-// classic MP through relaxed tail waits), which it does not; under TSan input_enqueue() and
-// input_dequeue() therefore run the ring code uninstrumented and state the happens-before the ring
-// provides with __tsan_release / __tsan_acquire on the ring. Without TSan they are the plain DPDK
-// calls.
+// classic MP through relaxed tail waits), which it does not; under TSan input_enqueue(),
+// input_peek() and input_release() therefore run the ring code uninstrumented and state the
+// happens-before the ring provides with __tsan_release / __tsan_acquire on the ring. Without TSan
+// they are the plain DPDK calls.
 #pragma once
 
 #ifndef RTE_USE_C11_MEM_MODEL
@@ -46,10 +46,6 @@ __attribute__((no_sanitize("thread"))) inline unsigned raw_enqueue_bulk(rte_ring
                                                                         unsigned n, unsigned* free_space) {
   return rte_ring_enqueue_bulk_elem(r, items, sizeof(InputEntry), n, free_space);
 }
-__attribute__((no_sanitize("thread"))) inline unsigned raw_dequeue(rte_ring* r, InputEntry* items, unsigned n,
-                                                                   unsigned* remaining) {
-  return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(InputEntry), n, remaining);
-}
 __attribute__((no_sanitize("thread"))) inline unsigned raw_peek(rte_ring* r, unsigned n, rte_ring_zc_data* zcd,
                                                                 unsigned* remaining) {
   return rte_ring_dequeue_zc_burst_elem_start(r, sizeof(InputEntry), n, zcd, remaining);
@@ -66,12 +62,6 @@ inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
   __tsan_release(r);  // everything written before handing the entries over
   return detail::raw_enqueue_bulk(r, items, n, free_space);
 }
-// Dequeues up to n entries from an input ring (its one consumer); returns how many.
-inline unsigned input_dequeue(rte_ring* r, InputEntry* items, unsigned n, unsigned* remaining) noexcept {
-  const unsigned got = detail::raw_dequeue(r, items, n, remaining);
-  if (got != 0) __tsan_acquire(r);
-  return got;
-}
 inline unsigned input_peek_raw(rte_ring* r, unsigned n, rte_ring_zc_data* zcd, unsigned* remaining) noexcept {
   const unsigned got = detail::raw_peek(r, n, zcd, remaining);
   if (got != 0) __tsan_acquire(r);
@@ -82,9 +72,6 @@ inline void input_release(rte_ring* r, unsigned n) noexcept { detail::raw_releas
 inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
                               unsigned* free_space = nullptr) noexcept {
   return rte_ring_enqueue_bulk_elem(r, items, sizeof(InputEntry), n, free_space);
-}
-inline unsigned input_dequeue(rte_ring* r, InputEntry* items, unsigned n, unsigned* remaining) noexcept {
-  return rte_ring_sc_dequeue_burst_elem(r, items, sizeof(InputEntry), n, remaining);
 }
 inline unsigned input_peek_raw(rte_ring* r, unsigned n, rte_ring_zc_data* zcd, unsigned* remaining) noexcept {
   return rte_ring_dequeue_zc_burst_elem_start(r, sizeof(InputEntry), n, zcd, remaining);
