@@ -52,6 +52,54 @@ Worker::Worker(const WorkerConfig& config, record::RecordProcessor processor, Se
 
 Worker::~Worker() = default;
 
+namespace {
+// Whether a record can be processed where it lies in its one segment: an open always, a seal
+// when the segment has room for the header and the tail.
+bool fits_in_place(const InputEntry& e, const SessionTable::Slot& slot, bool seal, uint16_t padding_len) noexcept {
+  if ((e.flags & input_contiguous) == 0) return false;
+  return !seal || (e.headroom >= slot.seal_header_room && e.tailroom >= slot.seal_tail_room + uint32_t{padding_len});
+}
+}  // namespace
+
+// The completion slot request `p` of the last run will take, in exclusive state, while the batch
+// is still being assembled: the transfer from the client's core then overlaps with the crypto.
+// (Only a ring's first run in a batch knows its positions exactly; later ones may prefetch in vain.)
+inline void Worker::prefetch_completion_slot(rte_ring* ring, uint32_t p) const noexcept {
+  const Run& run = _runs[_num_runs - 1];
+  const uint32_t slot_index = run.ring_head + (p - run.begin);
+  if (p == run.begin || (slot_index & 1) == 0) {
+    __builtin_prefetch(ring_slot(ring, sizeof(CompletionEntry), slot_index), 1, 3);
+  }
+}
+
+// Makes `op` process the record where it lies (fits_in_place() said it can) and `c` report it.
+inline void Worker::set_in_place(const InputEntry& e, SessionTable::Slot& slot, bool seal, uint16_t padding_len,
+                                 CompletionEntry& c, record::RecordOp& op) noexcept {
+  c.in_place = true;
+  c.length = e.length;  // seal: the plaintext's, for the statistics (flush() puts the output's)
+  op.user_data = &c;
+  op.type = e.type;
+  op.padding_len = padding_len;
+  op.status = RecordStatus::not_processed;
+  op.length = e.length;
+  if (seal) {
+    // The header goes into the headroom, the tag into the tailroom.
+    const uint32_t hr = slot.seal_header_room;
+    op.kind = RecordOpKind::seal;
+    op.state = &slot.seal();
+    op.data = e.data - hr;
+    op.capacity = hr + e.length + e.tailroom;
+    c.data_shift = static_cast<int16_t>(-static_cast<int32_t>(hr));
+  } else {
+    op.kind = RecordOpKind::open;
+    op.state = &slot.open();
+    op.data = e.data;
+    op.capacity = uint32_t{e.length} + e.tailroom;
+    c.data_shift = static_cast<int16_t>(slot.open_header_room);
+  }
+  __builtin_prefetch(op.data, 1, 3);  // the record's first line, rewritten in place later
+}
+
 // The common case, kept small enough to inline into the poll loop: a single-segment record of a
 // live session, with room for the record around it, no TLS 1.3 padding asked for, from the same
 // client as the one before. Returns false, having changed nothing, for anything else.
@@ -62,39 +110,15 @@ inline bool Worker::add_common_record(const InputEntry& e) noexcept {
   rte_ring* ring = _client_rings[e.client()].load(std::memory_order_relaxed);
   if (slot == nullptr || ring != _run_ring || _num_runs == 0) return false;
   const bool seal = (e.flags & input_open) == 0;
-  const uint32_t hr = seal ? slot->seal_header_room : slot->open_header_room;
-  if (seal && (e.headroom < hr || e.tailroom < slot->seal_tail_room)) return false;
+  if (!fits_in_place(e, *slot, seal, 0)) return false;
 
   const uint32_t p = _num_pending;
   const uint32_t o = _num_ops;
-  const Run& run = _runs[_num_runs - 1];
-  const uint32_t slot_index = run.ring_head + (p - run.begin);
-  if ((slot_index & 1) == 0) __builtin_prefetch(ring_slot(ring, sizeof(CompletionEntry), slot_index), 1, 3);
+  prefetch_completion_slot(ring, p);
   CompletionEntry& c = _completions[p];
-  record::RecordOp& op = _ops[o];
   c.mbuf = static_cast<rte_mbuf*>(e.object);
   c.reject = RejectReason::none;
-  c.in_place = true;
-  c.length = e.length;  // seal: the plaintext's, for the statistics (flush() puts the output's)
-  op.user_data = &c;
-  op.type = e.type;
-  op.padding_len = 0;
-  op.status = RecordStatus::not_processed;
-  op.length = e.length;
-  if (seal) {
-    op.kind = RecordOpKind::seal;
-    op.state = &slot->seal();
-    op.data = e.data - hr;
-    op.capacity = hr + e.length + e.tailroom;
-    c.data_shift = static_cast<int16_t>(-static_cast<int32_t>(hr));
-  } else {
-    op.kind = RecordOpKind::open;
-    op.state = &slot->open();
-    op.data = e.data;
-    op.capacity = uint32_t{e.length} + e.tailroom;
-    c.data_shift = static_cast<int16_t>(hr);
-  }
-  __builtin_prefetch(op.data, 1, 3);  // the record's first line, rewritten in place later
+  set_in_place(e, *slot, seal, 0, c, _ops[o]);
   _num_pending = p + 1;
   _num_ops = o + 1;
   return true;
@@ -105,21 +129,13 @@ void Worker::add_record(const InputEntry& e) noexcept {
   SessionTable::Slot* slot =
       (e.flags & input_misrouted) == 0 ? _table.find(e.slot(), e.generation) : nullptr;
   const bool seal = (e.flags & input_open) == 0;
-  const bool contiguous = (e.flags & input_contiguous) != 0;
   const uint32_t p = _num_pending;
   rte_ring* ring = _client_rings[e.client()].load(std::memory_order_relaxed);
   if (ring != _run_ring || _num_runs == 0) {
     _runs[_num_runs++] = Run{ring, p, producer_head(ring)};
     _run_ring = ring;
   }
-  const Run& run = _runs[_num_runs - 1];
-  // The completion slot this request will take, in exclusive state, while the batch is still
-  // being assembled: the transfer from the client's core then overlaps with the crypto. (Only a
-  // ring's first run in a batch knows its positions exactly; later ones may prefetch in vain.)
-  const uint32_t slot_index = run.ring_head + (p - run.begin);
-  if (p == run.begin || (slot_index & 1) == 0) {
-    __builtin_prefetch(ring_slot(ring, sizeof(CompletionEntry), slot_index), 1, 3);
-  }
+  prefetch_completion_slot(ring, p);
   _num_pending = p + 1;
 
   CompletionEntry& c = _completions[p];
@@ -135,44 +151,24 @@ void Worker::add_record(const InputEntry& e) noexcept {
   }
   const uint32_t o = _num_ops;
   record::RecordOp& op = _ops[o];
+  // The padding length is the one thing a worker reads from the request's metadata, and only
+  // when the client said there is some (TLS 1.3 seals that ask for padding).
+  const uint16_t padding_len = (e.flags & input_padded) != 0 ? request_meta(c.mbuf).padding_len : 0;
+  if (fits_in_place(e, *slot, seal, padding_len)) {
+    set_in_place(e, *slot, seal, padding_len, c, op);
+    _num_ops = o + 1;
+    return;
+  }
   op.kind = seal ? RecordOpKind::seal : RecordOpKind::open;
   op.type = e.type;
   op.status = RecordStatus::not_processed;
   op.user_data = &c;
-  // The padding length is the one thing a worker reads from the request's metadata, and only
-  // when the client said there is some (TLS 1.3 seals that ask for padding).
-  op.padding_len = (e.flags & input_padded) != 0 ? request_meta(c.mbuf).padding_len : 0;
-  if (seal) {
-    op.state = &slot->seal();
-    const uint32_t hr = slot->seal_header_room;
-    if (contiguous && e.headroom >= hr && e.tailroom >= slot->seal_tail_room + uint32_t{op.padding_len}) {
-      // In place: the header goes into the headroom, the tag into the tailroom.
-      op.data = e.data - hr;
-      op.length = e.length;
-      op.capacity = hr + e.length + e.tailroom;
-      c.length = e.length;  // the plaintext's, for the statistics (replaced by the output's)
-      c.data_shift = static_cast<int16_t>(-static_cast<int32_t>(hr));
-      c.in_place = true;
-      __builtin_prefetch(op.data, 1, 3);  // the record's first line, rewritten in place later
-      _num_ops = o + 1;
-      return;
-    }
-  } else {
-    op.state = &slot->open();
-    if (contiguous) {
-      op.data = e.data;
-      op.length = e.length;
-      op.capacity = uint32_t{e.length} + e.tailroom;
-      c.data_shift = static_cast<int16_t>(slot->open_header_room);
-      c.in_place = true;
-      __builtin_prefetch(op.data, 1, 3);
-      _num_ops = o + 1;
-      return;
-    }
-  }
+  op.padding_len = padding_len;
+  op.state = seal ? &slot->seal() : &slot->open();
   c.in_place = false;
-  // Chained, or a segment without the room: through a staging buffer. When the batch has used
-  // them all, take the request back out, finish the batch and start the next with it.
+  // Chained, or a segment without the room: scatter-gather or through a staging buffer. Both use
+  // one of the batch's staging slots; when it has used them all, take the request back out,
+  // finish the batch and start the next with it.
   if (_num_staged == _config.num_staging) {
     _num_pending = p;
     if (_runs[_num_runs - 1].begin == p) --_num_runs;

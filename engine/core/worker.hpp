@@ -78,6 +78,9 @@ class alignas(64) Worker {
  private:
   Worker(const WorkerConfig& config, record::RecordProcessor processor, SessionTable table, Ring input,
          std::unique_ptr<uint8_t[]> staging);
+  void prefetch_completion_slot(rte_ring* ring, uint32_t p) const noexcept;
+  void set_in_place(const InputEntry& e, SessionTable::Slot& slot, bool seal, uint16_t padding_len,
+                    CompletionEntry& c, record::RecordOp& op) noexcept;
   bool add_common_record(const InputEntry& e) noexcept;
   void add_record(const InputEntry& e) noexcept;
   void flush() noexcept;
