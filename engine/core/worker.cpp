@@ -77,6 +77,7 @@ inline void Worker::set_in_place(const InputEntry& e, SessionTable::Slot& slot, 
                                  CompletionEntry& c, record::RecordOp& op) noexcept {
   c.in_place = true;
   c.length = e.length;  // seal: the plaintext's, for the statistics (flush() puts the output's)
+  op.num_segments = 0;  // (the slot may have held a scatter-gather op)
   op.user_data = &c;
   op.type = e.type;
   op.padding_len = padding_len;
@@ -165,6 +166,7 @@ void Worker::add_record(const InputEntry& e) noexcept {
   op.user_data = &c;
   op.padding_len = padding_len;
   op.state = seal ? &slot->seal() : &slot->open();
+  op.num_segments = 0;  // prepare_segmented() sets it
   c.in_place = false;
   // Chained, or a segment without the room: scatter-gather or through a staging buffer. Both use
   // one of the batch's staging slots; when it has used them all, take the request back out,

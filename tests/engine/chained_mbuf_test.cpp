@@ -94,6 +94,36 @@ TEST_P(ChainedMbufTest, SealChainedPlaintext) {
   }
 }
 
+// Chained and single-segment records in the same bursts, over several bursts, so that the worker
+// reuses the batch slots of scatter-gather records for in-place ones and the other way round.
+TEST_P(ChainedMbufTest, ChainedAndSingleSegmentRecordsMixInBursts) {
+  const SessionKeys k{keys(9), keys(10)};
+  auto h = f.control->create_session(k);
+  ASSERT_TRUE(h.ok());
+  for (int round = 0; round < 3; ++round) {
+    std::vector<rte_mbuf*> reqs;
+    std::vector<Bytes> pts;
+    for (size_t i = 0; i < 12; ++i) {
+      const bool chained = (i + static_cast<size_t>(round)) % 2 == 0;
+      pts.push_back(random_bytes(chained ? 16384 : 100 + i));
+      rte_mbuf* m = make_mbuf(f.pool, pts.back(), chained ? 2048 : 0);
+      ASSERT_NE(m, nullptr);
+      ASSERT_TRUE(set_request(m, *h, RecordOpKind::seal, ContentType::application_data, i));
+      reqs.push_back(m);
+    }
+    const auto done = run_requests(*f.client, reqs);
+    ASSERT_EQ(done.size(), reqs.size());
+    for (size_t i = 0; i < done.size(); ++i) {
+      const RequestMeta& meta = request_meta(done[i]);
+      ASSERT_TRUE(meta.ok()) << "round " << round << " request " << i << ": " << record::status_name(meta.status);
+      auto opened = reference_open(k.seal, meta.seq, mbuf_bytes(done[i]));
+      ASSERT_TRUE(opened.has_value()) << "round " << round << " request " << i;
+      EXPECT_EQ(opened->plaintext, pts[meta.user_tag]);
+    }
+    free_all(done);
+  }
+}
+
 TEST_P(ChainedMbufTest, FailedSealLeavesTheChainAsItWas) {
   auto h = f.control->create_session(SessionKeys{keys(7), keys(8)});
   ASSERT_TRUE(h.ok());
