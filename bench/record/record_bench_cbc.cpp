@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "bench/record/bench_case.hpp"
+#include "bench/record/timed_loop.hpp"
 #include "bench/record/bench_keys.hpp"
 #include "bench/record/cryptodev_env.hpp"
 #include "engine/record/direction_state.hpp"
@@ -654,39 +655,7 @@ void run_cbc_case(benchmark::State& state, const BenchCase& c, const CbcContende
     state.SkipWithError(s.error().message.c_str());
     return;
   }
-  const uint32_t num_bursts = ring.num_slots() / c.burst;
-  uint32_t next = 0;
-  uint64_t num_failed = 0;
-  for (auto _ : state) {
-    if (next == num_bursts) {
-      next = 0;
-      if (open) {
-        state.PauseTiming();
-        ring.restore();
-        contender->rewind();
-        state.ResumeTiming();
-      } else {
-        contender->rewind();
-      }
-    }
-    num_failed += c.burst - contender->run(next * c.burst, c.burst);
-    ++next;
-  }
-  if (num_failed != 0) {
-    const std::string msg = std::to_string(num_failed) + " records failed in the timed loop";
-    state.SkipWithError(msg.c_str());
-    return;
-  }
-  if (const std::string err = verify(*contender, ref, ring, c); !err.empty()) {
-    state.SkipWithError(err.c_str());
-    return;
-  }
-  const int64_t num_records = static_cast<int64_t>(state.iterations()) * c.burst;
-  const int64_t num_bytes = num_records * c.plaintext_len;
-  state.SetItemsProcessed(num_records);
-  state.SetBytesProcessed(num_bytes);
-  state.counters["records_per_second"] = benchmark::Counter(static_cast<double>(num_records), benchmark::Counter::kIsRate);
-  state.counters["Gbps"] = benchmark::Counter(static_cast<double>(num_bytes) * 8e-9, benchmark::Counter::kIsRate);
+  run_timed(state, c, *contender, ring, [&] { return verify(*contender, ref, ring, c); });
 }
 
 struct CbcRegistrar {
