@@ -126,9 +126,21 @@ struct DirectResult {
   double cpu_share = 0;      // CPU time / wall time: below 1 when other programs load the machine
 };
 
+// The data room of the request mbufs at `size` (both runs use it): the record and its header and
+// tail room after the standard headroom, or one segment of a chained record.
+uint16_t request_room(const Options& o, uint32_t size, uint32_t seg_len) {
+  if (seg_len != 0) return static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + seg_len);
+  return static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + record::header_room(o.suite) + size +
+                               record::tail_room(o.suite) + 64);
+}
+
+int pool_serial = 0;
+
 // `num_buffers` records (a multiple of the burst) are cycled through, one burst after the other, so
 // that the working set is the engine run's (its records in flight), not just one burst's; record
-// i belongs to session i % sessions, as in the engine run.
+// i belongs to session i % sessions, as in the engine run. The records lie where the engine run's
+// lie: in the buffers of a request pool made the same way, at the same offset, so that both touch
+// the same cache lines per record.
 DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   auto rp = record::RecordProcessor::create();
   if (!rp) die(rp.error().message);
@@ -142,9 +154,19 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   }
   constexpr uint32_t burst = 64;
   const uint32_t num_bursts = std::max<uint32_t>(1, num_buffers / burst);
-  const uint32_t cap = static_cast<uint32_t>(record::header_room(o.suite) + size + record::tail_room(o.suite) + 64);
-  std::vector<uint8_t> mem(size_t{burst} * num_bursts * cap + 64);
-  uint8_t* base = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(mem.data()) + 63) & ~uintptr_t{63});
+  const uint32_t hr = static_cast<uint32_t>(record::header_room(o.suite));
+  const uint32_t cap = static_cast<uint32_t>(hr + size + record::tail_room(o.suite));
+  rte_mempool* pool = create_request_pool(("bench_direct_" + std::to_string(pool_serial++)).c_str(),
+                                          burst * num_bursts, 0, request_room(o, size, 0));
+  if (pool == nullptr) die("cannot create the direct run's pool (raise -m)");
+  std::vector<rte_mbuf*> mbufs(size_t{burst} * num_bursts);
+  std::vector<uint8_t*> records(mbufs.size());
+  for (size_t i = 0; i < mbufs.size(); ++i) {
+    mbufs[i] = rte_pktmbuf_alloc(pool);
+    if (mbufs[i] == nullptr) die("direct: mbuf alloc");
+    records[i] = rte_pktmbuf_mtod(mbufs[i], uint8_t*) - hr;
+    std::memset(records[i] + hr, static_cast<int>(i), size);
+  }
   record::RecordOp ops[burst];
   uint32_t next_burst = 0;
   uint64_t num = 0;
@@ -153,13 +175,12 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   const auto end = t0 + std::chrono::duration<double>(o.seconds);
   while (Clock::now() < end) {
     for (int round = 0; round < 16; ++round) {
-      uint8_t* burst_base = base + size_t{next_burst} * burst * cap;
       const uint32_t first = next_burst * burst;
       next_burst = (next_burst + 1) % num_bursts;
       for (uint32_t i = 0; i < burst; ++i) {
         ops[i] = record::RecordOp{};
         ops[i].state = seal[(first + i) % num_states].get();
-        ops[i].data = burst_base + size_t{i} * cap;
+        ops[i].data = records[first + i];
         ops[i].capacity = cap;
         ops[i].length = size;
         ops[i].kind = RecordOpKind::seal;
@@ -176,6 +197,8 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   }
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   const double cpu = thread_cpu_seconds() - cpu0;
+  for (rte_mbuf* m : mbufs) rte_pktmbuf_free(m);
+  free_request_pool(pool);
   DirectResult r;
   r.records_per_s = static_cast<double>(num) / secs;
   r.per_cpu_s = static_cast<double>(num) / cpu;
@@ -194,6 +217,8 @@ struct EngineResult {
   double per_core = 0;
   double mean_burst = 0;             // records per non-empty dequeue               // the per-core figure: per_busy_core, or with --busy-cpu per_busy_cpu_s
   double cpu_share = 0;              // workers' CPU time / (wall time * workers)
+  double record_ns = 0;              // busy time per record in the record layer
+  double around_ns = 0;              // busy time per record outside it: the engine's own work
   uint64_t errors = 0;
 };
 
@@ -235,15 +260,12 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   const uint32_t inflight = inflight_for(o, size);
   auto client = Client::create(*engine, ClientConfig{inflight});
   if (!client) die(client.error().message);
-  static int serial = 0;
   // --segment: records as chains of segments of that many bytes (as NIC receive makes them).
   const uint32_t seg_len = o.segment_len != 0 && o.segment_len < size ? o.segment_len : 0;
   const uint32_t segs_per_record = seg_len == 0 ? 1 : (size + seg_len - 1) / seg_len + 1;  // +1: growth
-  const uint16_t room = seg_len != 0 ? static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + seg_len)
-                                     : static_cast<uint16_t>(RTE_PKTMBUF_HEADROOM + record::header_room(o.suite) +
-                                                             size + record::tail_room(o.suite) + 64);
+  const uint16_t room = request_room(o, size, seg_len);
   const uint32_t num_mbufs = inflight * num_cores;
-  rte_mempool* pool = create_request_pool(("bench_pool_" + std::to_string(serial++)).c_str(),
+  rte_mempool* pool = create_request_pool(("bench_pool_" + std::to_string(pool_serial++)).c_str(),
                                           num_mbufs * segs_per_record + 64, 0, room);
   if (pool == nullptr) die("cannot create the mbuf pool (raise -m)");
   std::vector<rte_mbuf*> all(num_mbufs);
@@ -328,11 +350,12 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   set_idle_priority(false);
   unpin();
 
-  uint64_t records = 0, busy = 0, cpu_ns = 0, busy_cpu_ns = 0, bursts = 0;
+  uint64_t records = 0, busy = 0, cpu_ns = 0, busy_cpu_ns = 0, bursts = 0, in_record = 0;
   for (uint32_t c = 0; c < num_cores; ++c) {
     records += s1[c].records() - s0[c].records();
     bursts += s1[c].bursts - s0[c].bursts;
     busy += s1[c].busy_cycles - s0[c].busy_cycles;
+    in_record += s1[c].record_cycles - s0[c].record_cycles;
     cpu_ns += s1[c].cpu_ns - s0[c].cpu_ns;
     busy_cpu_ns += s1[c].busy_cpu_ns - s0[c].busy_cpu_ns;
   }
@@ -346,6 +369,11 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   r.per_busy_cpu_s = busy_cpu_ns == 0 ? 0 : static_cast<double>(records) / (static_cast<double>(busy_cpu_ns) / 1e9);
   r.per_core = o.busy_cpu ? r.per_busy_cpu_s : r.per_busy_core;
   r.mean_burst = bursts == 0 ? 0 : static_cast<double>(records) / static_cast<double>(bursts);
+  if (records != 0) {
+    const double ns_per_cycle = 1e9 / static_cast<double>(Engine::tsc_hz());
+    r.record_ns = static_cast<double>(in_record) * ns_per_cycle / static_cast<double>(records);
+    r.around_ns = static_cast<double>(busy - std::min(busy, in_record)) * ns_per_cycle / static_cast<double>(records);
+  }
   r.errors = errors;
   for (rte_mbuf* m : all) rte_pktmbuf_free(m);
   client.value().reset();
@@ -558,14 +586,16 @@ int main(int argc, char** argv) {
         if (o.only == "1w") which = {one};
         if (o.only == "2w") which = lcores;
         const EngineResult r = run_engine(o, which, size);
-        std::printf("%u: %s %.0f records/s wall, %.0f per busy core-s, %.0f records/cpu-s, %.1f records/burst\n",
-                    size, o.only.c_str(), r.records_per_s, r.per_core, r.per_cpu_s, r.mean_burst);
+        std::printf("%u: %s %.0f records/s wall, %.0f per busy core-s, %.0f records/cpu-s, %.1f records/burst, "
+                    "%.2f ns/record in the record layer + %.2f around it\n",
+                    size, o.only.c_str(), r.records_per_s, r.per_core, r.per_cpu_s, r.mean_burst, r.record_ns,
+                    r.around_ns);
       }
       continue;
     }
     // Rounds of direct, 1 worker, 2 workers back to back; medians of the figures and of the
     // per-round ratios (the machine's speed drifts between rounds more than within one).
-    std::vector<double> d, w1, w2, q1, q2, sc, walls1, walls2, cpu1, cpu2;
+    std::vector<double> d, w1, w2, q1, q2, sc, walls1, walls2, cpu1, cpu2, rec1, around1, direct_ns;
     uint64_t errors = 0;
     for (uint32_t round = 0; round < o.rounds; ++round) {
       pin_to_cpu(0);
@@ -584,6 +614,9 @@ int main(int argc, char** argv) {
       q1.push_back(r1.per_core / direct.per_cpu_s);
       q2.push_back(r2.per_core / direct.per_cpu_s);
       sc.push_back(lcores.size() >= 2 ? r2.per_core / r1.per_core : 0);
+      rec1.push_back(r1.record_ns);
+      around1.push_back(r1.around_ns);
+      direct_ns.push_back(1e9 / direct.per_cpu_s);
       errors += r1.errors + r2.errors;
     }
     const EngineResult r0 = run_engine(o, {}, size);
@@ -601,6 +634,9 @@ int main(int argc, char** argv) {
     std::printf("       (1w/direct by round:");
     for (double q : q1) std::printf(" %.3f", q);
     std::printf("; one thread doing client + worker: %.3f x direct)\n", r0.per_cpu_s / direct0.per_cpu_s);
+    std::printf("       (per record, medians: direct %.2f ns; 1 worker %.2f ns in the record layer + %.2f ns of "
+                "its own)\n",
+                median(direct_ns), median(rec1), median(around1));
     if (errors != 0) std::printf("  ERRORS: %" PRIu64 " failed records\n", errors);
     pass = pass && ratio1 >= target && (lcores.size() < 2 || scaling >= 0.9) && errors == 0;
   }

@@ -1,5 +1,6 @@
 #include "engine/core/stats.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
@@ -28,6 +29,7 @@ StatsSnapshot& StatsSnapshot::operator+=(const StatsSnapshot& o) noexcept {
   ring_depth_sum += o.ring_depth_sum;
   ring_depth_last += o.ring_depth_last;
   busy_cycles += o.busy_cycles;
+  record_cycles += o.record_cycles;
   idle_cycles += o.idle_cycles;
   sleeps += o.sleeps;
   cpu_ns += o.cpu_ns;
@@ -52,6 +54,7 @@ StatsSnapshot WorkerStats::snapshot() const noexcept {
   s.ring_depth_sum = ring_depth_sum.get();
   s.ring_depth_last = ring_depth_last.get();
   s.busy_cycles = busy_cycles.get();
+  s.record_cycles = record_cycles.get();
   s.idle_cycles = idle_cycles.get();
   s.sleeps = sleeps.get();
   s.cpu_ns = cpu_ns.get();
@@ -105,6 +108,13 @@ std::string format_stats(const StatsSnapshot& s, uint64_t tsc_hz) {
   }
   add(", thread cpu %.3f s", static_cast<double>(s.cpu_ns) / 1e9);
   add("\n");
+  if (s.records() != 0) {
+    // Of the busy cycles, what each record cost in the record layer and around it.
+    const double n = static_cast<double>(s.records());
+    const double in_record = static_cast<double>(s.record_cycles) / n;
+    const double around = static_cast<double>(s.busy_cycles - std::min(s.busy_cycles, s.record_cycles)) / n;
+    add("  cycles per record: %.1f in the record layer, %.1f around it\n", in_record, around);
+  }
   return out;
 }
 

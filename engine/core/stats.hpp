@@ -52,6 +52,8 @@ struct StatsSnapshot {
   uint64_t ring_depth_last = 0;  // at the latest non-empty dequeue
   uint64_t busy_cycles = 0;      // TSC cycles of polls that found work
   uint64_t idle_cycles = 0;      // TSC cycles of empty polls, pauses and sleeps
+  uint64_t record_cycles = 0;    // TSC cycles of those busy ones spent in the record layer (the
+                                 // crypto and its framing); busy - record = the engine's own work
   uint64_t sleeps = 0;
   uint64_t cpu_ns = 0;           // the worker thread's CPU time, sampled about once a millisecond
   uint64_t busy_cpu_ns = 0;      // thread CPU time inside non-empty bursts (measure_busy_cpu only)
@@ -67,7 +69,8 @@ struct alignas(64) WorkerStats {
   std::array<Counter, num_reject_reasons> rejects;
   Counter control_messages, staged_records, scatter_gather_records, bursts;
   std::array<Counter, num_burst_buckets> burst_histogram;
-  Counter ring_depth_max, ring_depth_sum, ring_depth_last, busy_cycles, idle_cycles, sleeps, cpu_ns, busy_cpu_ns;
+  Counter ring_depth_max, ring_depth_sum, ring_depth_last, busy_cycles, idle_cycles, record_cycles, sleeps, cpu_ns,
+      busy_cpu_ns;
 
   StatsSnapshot snapshot() const noexcept;
 };

@@ -100,6 +100,7 @@ int cmd_stats(const char*, const char* params, rte_tel_data* d) {
   rte_tel_data_add_dict_u64(d, "ring_depth_max", s.ring_depth_max);
   rte_tel_data_add_dict_u64(d, "ring_depth_sum", s.ring_depth_sum);
   rte_tel_data_add_dict_u64(d, "busy_cycles", s.busy_cycles);
+  rte_tel_data_add_dict_u64(d, "record_cycles", s.record_cycles);
   rte_tel_data_add_dict_u64(d, "idle_cycles", s.idle_cycles);
   rte_tel_data_add_dict_u64(d, "sleeps", s.sleeps);
   rte_tel_data_add_dict_u64(d, "cpu_ns", s.cpu_ns);

@@ -205,7 +205,11 @@ void Worker::add_record(const InputEntry& e) noexcept {
 
 void Worker::flush() noexcept {
   if (_num_pending == 0) return;
-  if (_num_ops != 0) _processor.process(std::span<record::RecordOp>(_ops.data(), _num_ops));
+  if (_num_ops != 0) {
+    const uint64_t t0 = rte_rdtsc();
+    _processor.process(std::span<record::RecordOp>(_ops.data(), _num_ops));
+    _stats.record_cycles.add(rte_rdtsc() - t0);
+  }
 
   uint64_t num_sealed = 0, bytes_sealed = 0, num_opened = 0, bytes_opened = 0;
   for (uint32_t o = 0; o < _num_ops; ++o) {
