@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench/record/contender.hpp"
+#include "bench/record/cryptodev_case.hpp"
 #include "bench/record/cryptodev_env.hpp"
 #include "bench/record/tls_framing.hpp"
 
@@ -23,17 +24,11 @@ namespace tlsburst::bench {
 
 namespace {
 
-void no_free(void*, void*) {}
-
-rte_iova_t va_iova(const void* p) { return static_cast<rte_iova_t>(reinterpret_cast<uintptr_t>(p)); }
-
 class CryptodevContender final : public Contender {
  public:
-  ~CryptodevContender() override { release(); }
-
   Status prepare(const BenchCase& c, const BenchKeys& keys, RecordRing& ring) override {
-    _env = cryptodev_env();
-    if (_env == nullptr) {
+    const CryptodevEnv* env = cryptodev_env();
+    if (env == nullptr) {
       return make_error(Alert::internal_error, "cryptodev unavailable: " + std::string(cryptodev_env_error()));
     }
     _info = &keys.info();
@@ -62,40 +57,13 @@ class CryptodevContender final : public Contender {
     struct rte_cryptodev_sym_capability_idx idx = {};
     idx.type = RTE_CRYPTO_SYM_XFORM_AEAD;
     idx.algo.aead = xform.aead.algo;
-    const struct rte_cryptodev_symmetric_capability* cap = rte_cryptodev_sym_capability_get(_env->dev_id, &idx);
+    const struct rte_cryptodev_symmetric_capability* cap = rte_cryptodev_sym_capability_get(env->dev_id, &idx);
     if (cap == nullptr || rte_cryptodev_sym_capability_check_aead(cap, xform.aead.key.length, xform.aead.digest_length,
                                                                   xform.aead.aad_length, xform.aead.iv.length) != 0) {
       return make_error(Alert::internal_error, "cryptodev: crypto_aesni_mb does not support " +
                                                    std::string(_info->name));
     }
-    _session = rte_cryptodev_sym_session_create(_env->dev_id, &xform, _env->session_pool);
-    if (_session == nullptr) {
-      return make_error(Alert::internal_error, "rte_cryptodev_sym_session_create: " + std::string(rte_strerror(rte_errno)));
-    }
-    if (rte_crypto_op_bulk_alloc(_env->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, _ops.data(), max_bench_burst) !=
-        max_bench_burst) {
-      return make_error(Alert::internal_error, "cryptodev: crypto op pool exhausted");
-    }
-    _have_ops = true;
-    for (rte_crypto_op* op : _ops) rte_crypto_op_attach_sym_session(op, _session);
-
-    const uint32_t num_slots = ring.num_slots();
-    if (num_slots > UINT16_MAX || ring.slot_capacity() > UINT16_MAX) {
-      return make_error(Alert::internal_error, "cryptodev: ring too large for mbufs");
-    }
-    _mbufs.assign(num_slots, nullptr);
-    if (rte_pktmbuf_alloc_bulk(_env->mbuf_pool, _mbufs.data(), num_slots) != 0) {
-      _mbufs.clear();
-      return make_error(Alert::internal_error, "cryptodev: mbuf pool exhausted");
-    }
-    _shinfo.free_cb = no_free;
-    _shinfo.fcb_opaque = nullptr;
-    rte_mbuf_ext_refcnt_set(&_shinfo, static_cast<uint16_t>(num_slots));
-    for (uint32_t i = 0; i < num_slots; ++i) {
-      uint8_t* slot = ring.slot(i);
-      rte_pktmbuf_attach_extbuf(_mbufs[i], slot, va_iova(slot), static_cast<uint16_t>(ring.slot_capacity()), &_shinfo);
-    }
-    return Status::success();
+    return _dev.prepare(&xform, ring.slot(0), ring.num_slots(), ring.slot_capacity());
   }
 
   uint32_t run(uint32_t first, uint32_t n) noexcept override {
@@ -110,10 +78,10 @@ class CryptodevContender final : public Contender {
         continue;
       }
       ++_seq;
-      rte_mbuf* m = _mbufs[first + i];
+      rte_mbuf* m = _dev.mbuf(first + i);
       m->data_len = static_cast<uint16_t>(f.record_len);
       m->pkt_len = f.record_len;
-      rte_crypto_op* op = _ops[num_ops];
+      rte_crypto_op* op = _dev.op(num_ops);
       op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
       rte_crypto_sym_op* sym = op->sym;
       sym->m_src = m;
@@ -136,24 +104,8 @@ class CryptodevContender final : public Contender {
       ++num_ops;
     }
 
-    uint32_t num_submitted = 0;
-    uint32_t num_done = 0;
-    uint32_t num_idle_polls = 0;
-    while (num_done < num_ops) {
-      if (num_submitted < num_ops) {
-        num_submitted += rte_cryptodev_enqueue_burst(_env->dev_id, _env->qp_id, _ops.data() + num_submitted,
-                                                     static_cast<uint16_t>(num_ops - num_submitted));
-      }
-      const uint16_t num_got = rte_cryptodev_dequeue_burst(_env->dev_id, _env->qp_id, _done.data() + num_done,
-                                                           static_cast<uint16_t>(num_submitted - num_done));
-      num_done += num_got;
-      // A device that loses ops: give up and count them as failed.
-      if (num_got == 0 && ++num_idle_polls > (1u << 20)) break;
-    }
-
     uint32_t num_ok = 0;
-    for (uint32_t i = 0; i < num_done; ++i) {
-      rte_crypto_op* op = _done[i];
+    for (rte_crypto_op* op : _dev.process(num_ops)) {
       if (op->status != RTE_CRYPTO_OP_STATUS_SUCCESS) continue;
       if (!_seal && tls13) {
         rte_crypto_sym_op* sym = op->sym;
@@ -168,29 +120,12 @@ class CryptodevContender final : public Contender {
   void rewind() noexcept override { _seq = 0; }
 
  private:
-  void release() {
-    for (rte_mbuf* m : _mbufs) rte_pktmbuf_free(m);
-    _mbufs.clear();
-    if (_have_ops) {
-      for (rte_crypto_op* op : _ops) rte_crypto_op_free(op);
-      _have_ops = false;
-    }
-    if (_session != nullptr) rte_cryptodev_sym_session_free(_env->dev_id, _session);
-    _session = nullptr;
-  }
-
-  const CryptodevEnv* _env = nullptr;
   const record::SuiteInfo* _info = nullptr;
   RecordRing* _ring = nullptr;
   bool _seal = true;
   alignas(16) uint8_t _fixed_iv[16] = {};  // zero after fixed_iv_len
   uint64_t _seq = 0;
-  void* _session = nullptr;
-  bool _have_ops = false;
-  std::array<rte_crypto_op*, max_bench_burst> _ops{};
-  std::array<rte_crypto_op*, max_bench_burst> _done{};
-  std::vector<rte_mbuf*> _mbufs;
-  struct rte_mbuf_ext_shared_info _shinfo = {};
+  CryptodevCase _dev;
 };
 
 }  // namespace

@@ -44,6 +44,7 @@
 #include "bench/record/bench_case.hpp"
 #include "bench/record/timed_loop.hpp"
 #include "bench/record/bench_keys.hpp"
+#include "bench/record/cryptodev_case.hpp"
 #include "bench/record/cryptodev_env.hpp"
 #include "engine/record/direction_state.hpp"
 #include "engine/record/record_processor.hpp"
@@ -444,18 +445,9 @@ class OpensslMte final : public CbcContender {
 
 // --- DPDK cryptodev chains ----------------------------------------------------------------------
 
-void no_free(void*, void*) {}
-rte_iova_t va_iova(const void* p) { return static_cast<rte_iova_t>(reinterpret_cast<uintptr_t>(p)); }
-
 class CryptodevChain final : public CbcContender {
  public:
-  ~CryptodevChain() override { release(); }
-
   Status prepare(const BenchCase& c, const BenchKeys& keys, CbcRing& ring) override {
-    _env = cryptodev_env();
-    if (_env == nullptr) {
-      return make_error(Alert::internal_error, "cryptodev unavailable: " + std::string(cryptodev_env_error()));
-    }
     const auto& info = record::suite_info(c.suite);
     _seal = c.direction == Direction::seal;
     _ring = &ring;
@@ -481,32 +473,7 @@ class CryptodevChain final : public CbcContender {
     // MAC-then-encrypt order: seal hashes first, open decrypts first.
     struct rte_crypto_sym_xform* head = _seal ? &auth : &cipher;
     (_seal ? auth : cipher).next = _seal ? &cipher : &auth;
-    _session = rte_cryptodev_sym_session_create(_env->dev_id, head, _env->session_pool);
-    if (_session == nullptr) {
-      return make_error(Alert::internal_error, "rte_cryptodev_sym_session_create: " + std::string(rte_strerror(rte_errno)));
-    }
-    if (rte_crypto_op_bulk_alloc(_env->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, _ops.data(), max_bench_burst) !=
-        max_bench_burst) {
-      return make_error(Alert::internal_error, "cryptodev: crypto op pool exhausted");
-    }
-    _have_ops = true;
-    for (rte_crypto_op* op : _ops) rte_crypto_op_attach_sym_session(op, _session);
-    const uint32_t num_slots = ring.num_slots();
-    if (num_slots > CryptodevEnv::num_mbufs || ring.capacity() > UINT16_MAX) {
-      return make_error(Alert::internal_error, "cryptodev: ring too large for mbufs");
-    }
-    _mbufs.assign(num_slots, nullptr);
-    if (rte_pktmbuf_alloc_bulk(_env->mbuf_pool, _mbufs.data(), num_slots) != 0) {
-      _mbufs.clear();
-      return make_error(Alert::internal_error, "cryptodev: mbuf pool exhausted");
-    }
-    _shinfo.free_cb = no_free;
-    rte_mbuf_ext_refcnt_set(&_shinfo, static_cast<uint16_t>(num_slots));
-    for (uint32_t i = 0; i < num_slots; ++i) {
-      uint8_t* slot = ring.slot(i);
-      rte_pktmbuf_attach_extbuf(_mbufs[i], slot, va_iova(slot), static_cast<uint16_t>(ring.capacity()), &_shinfo);
-    }
-    return Status::success();
+    return _dev.prepare(head, ring.slot(0), ring.num_slots(), ring.capacity());
   }
 
   uint32_t run(uint32_t first, uint32_t n) noexcept override {
@@ -515,7 +482,7 @@ class CryptodevChain final : public CbcContender {
     if (_seal && RAND_bytes(_ivs.data(), static_cast<int>(16 * n)) != 1) return 0;
     for (uint32_t i = 0; i < n; ++i) {
       uint8_t* rec = _ring->slot(first + i);
-      rte_crypto_op* op = _ops[i];
+      rte_crypto_op* op = _dev.op(i);
       uint8_t* iv = rte_crypto_op_ctod_offset(op, uint8_t*, CryptodevEnv::iv_offset);
       if (_seal) {
         std::memcpy(iv, _ivs.data() + 16 * i, 16);
@@ -526,7 +493,7 @@ class CryptodevChain final : public CbcContender {
       }
       // The 13-byte MAC pseudo-header goes right before the content (over the IV room).
       put_pseudo_header(rec + body_offset - 13, _seq++, static_cast<uint16_t>(len));
-      rte_mbuf* m = _mbufs[first + i];
+      rte_mbuf* m = _dev.mbuf(first + i);
       m->data_len = static_cast<uint16_t>(body_offset + body);
       m->pkt_len = body_offset + body;
       op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
@@ -541,20 +508,8 @@ class CryptodevChain final : public CbcContender {
       sym->cipher.data.offset = body_offset;
       sym->cipher.data.length = body;
     }
-    uint32_t num_submitted = 0, num_done = 0, num_idle = 0;
-    while (num_done < n) {
-      if (num_submitted < n) {
-        num_submitted += rte_cryptodev_enqueue_burst(_env->dev_id, _env->qp_id, _ops.data() + num_submitted,
-                                                     static_cast<uint16_t>(n - num_submitted));
-      }
-      const uint16_t got = rte_cryptodev_dequeue_burst(_env->dev_id, _env->qp_id, _done.data() + num_done,
-                                                       static_cast<uint16_t>(num_submitted - num_done));
-      num_done += got;
-      if (got == 0 && ++num_idle > (1u << 20)) break;
-    }
     uint32_t num_ok = 0;
-    for (uint32_t i = 0; i < num_done; ++i) {
-      rte_crypto_op* op = _done[i];
+    for (rte_crypto_op* op : _dev.process(n)) {
       if (op->status != RTE_CRYPTO_OP_STATUS_SUCCESS) continue;
       const rte_crypto_sym_op* sym = op->sym;
       uint8_t* rec = static_cast<uint8_t*>(sym->m_src->buf_addr);  // the slot, attached as external buffer
@@ -573,28 +528,12 @@ class CryptodevChain final : public CbcContender {
   void rewind() noexcept override { _seq = 0; }
 
  private:
-  void release() {
-    for (rte_mbuf* m : _mbufs) rte_pktmbuf_free(m);
-    _mbufs.clear();
-    if (_have_ops) {
-      for (rte_crypto_op* op : _ops) rte_crypto_op_free(op);
-      _have_ops = false;
-    }
-    if (_session != nullptr) rte_cryptodev_sym_session_free(_env->dev_id, _session);
-    _session = nullptr;
-  }
-  const CryptodevEnv* _env = nullptr;
   CbcRing* _ring = nullptr;
   bool _seal = true;
   uint32_t _mac_len = 0;
   uint64_t _seq = 0;
-  void* _session = nullptr;
-  bool _have_ops = false;
-  std::array<rte_crypto_op*, max_bench_burst> _ops{};
-  std::array<rte_crypto_op*, max_bench_burst> _done{};
   std::array<uint8_t, 16 * max_bench_burst> _ivs{};
-  std::vector<rte_mbuf*> _mbufs;
-  struct rte_mbuf_ext_shared_info _shinfo = {};
+  CryptodevCase _dev;
 };
 
 // --- table, loop, registration ------------------------------------------------------------------
