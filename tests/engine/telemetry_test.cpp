@@ -101,12 +101,16 @@ TEST(TelemetryTest, StatsAreCountedPerCoreAndServedUnderTlsburst) {
   for (uint64_t b : s0.burst_histogram) hist += b;
   EXPECT_EQ(hist, s0.bursts);
   EXPECT_GT(s0.busy_cycles, 0u);
+  // The record layer's share of the busy cycles: some, never all (the worker's own work is the rest).
+  EXPECT_GT(s0.record_cycles, 0u);
+  EXPECT_LT(s0.record_cycles, s0.busy_cycles);
 
   TelemetryClient tc;
   ASSERT_TRUE(tc.connect_to_engine());
   const std::string st0 = tc.query("/tlsburst/stats,0");
   EXPECT_EQ(json_number(st0, "records_sealed"), 30) << st0;
   EXPECT_EQ(json_number(st0, "bytes_sealed"), 3000) << st0;
+  EXPECT_EQ(json_number(st0, "record_cycles"), static_cast<long long>(f.engine->stats(0).record_cycles)) << st0;
   const std::string st1 = tc.query("/tlsburst/stats,1");
   EXPECT_EQ(json_number(st1, "records_opened"), 4) << st1;
   EXPECT_EQ(json_number(st1, "error_bad_record_mac"), 1) << st1;
@@ -128,6 +132,7 @@ TEST(TelemetryTest, StatsAreCountedPerCoreAndServedUnderTlsburst) {
   EXPECT_NE(text.find("sealed   30 records, 3000 bytes"), std::string::npos) << text;
   EXPECT_NE(text.find("bad_record_mac=1"), std::string::npos) << text;
   EXPECT_NE(text.find("stale_session=1"), std::string::npos) << text;
+  EXPECT_NE(text.find("in the record layer"), std::string::npos) << text;
   f.engine->print_stats(stdout);
 }
 
