@@ -144,7 +144,8 @@ Result<uint32_t> Engine::attach_client(const std::vector<rte_ring*>& completion_
   for (uint32_t k = 0; k < max_clients; ++k) {
     if (_clients_in_use[k]) continue;
     _clients_in_use[k] = true;
-    for (size_t c = 0; c < _workers.size(); ++c) _workers[c]->register_client(k, completion_rings[c]);
+    const uint64_t serial = ++_client_serial;
+    for (size_t c = 0; c < _workers.size(); ++c) _workers[c]->register_client(k, completion_rings[c], serial);
     return k;
   }
   return make_error(Alert::internal_error, "engine: " + std::to_string(max_clients) + " clients exist already");
@@ -152,7 +153,7 @@ Result<uint32_t> Engine::attach_client(const std::vector<rte_ring*>& completion_
 
 void Engine::detach_client(uint32_t client) noexcept {
   std::lock_guard<std::mutex> lock(_clients_mutex);
-  for (auto& w : _workers) w->register_client(client, nullptr);
+  for (auto& w : _workers) w->register_client(client, nullptr, 0);
   _clients_in_use[client] = false;
 }
 

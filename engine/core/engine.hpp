@@ -103,6 +103,7 @@ class Engine {
   size_t _num_launched = 0;
   std::mutex _clients_mutex;
   std::bitset<max_clients> _clients_in_use;
+  uint64_t _client_serial = 0;  // attachments so far (under _clients_mutex)
 };
 
 }  // namespace tlsburst::engine

@@ -47,7 +47,9 @@ struct StatsSnapshot {
   uint64_t scatter_gather_records = 0;  // chained mbufs processed where they lie (AEAD suites)
   uint64_t bursts = 0;
   std::array<uint64_t, num_burst_buckets> burst_histogram{};
-  uint64_t ring_depth_max = 0;   // entries seen in the input ring at one dequeue (incl. dequeued)
+  uint64_t ring_depth_max = 0;   // entries known in the input ring at one dequeue (incl. dequeued;
+                                 // a worker rereads the producers' position only when it knows of
+                                 // fewer than a burst, so this can lag behind a filling ring)
   uint64_t ring_depth_sum = 0;   // summed over bursts: mean = sum / bursts
   uint64_t ring_depth_last = 0;  // at the latest non-empty dequeue
   uint64_t busy_cycles = 0;      // TSC cycles of polls that found work

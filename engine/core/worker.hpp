@@ -63,8 +63,10 @@ class alignas(64) Worker {
   // The completion ring of client `client` on this core (nullptr: none). Set by the client's thread
   // before it submits anything; the input ring's release/acquire makes it visible to the worker
   // before that client's first record.
-  void register_client(uint32_t client, rte_ring* completions) noexcept {
+  // `serial` tells this attachment from any earlier one under the same index (never 0).
+  void register_client(uint32_t client, rte_ring* completions, uint64_t serial) noexcept {
     _client_rings[client].store(completions, std::memory_order_relaxed);
+    _client_serials[client].store(serial, std::memory_order_relaxed);
   }
 
   uint32_t core() const noexcept { return _config.core; }
@@ -78,10 +80,11 @@ class alignas(64) Worker {
  private:
   Worker(const WorkerConfig& config, record::RecordProcessor processor, SessionTable table, Ring input,
          std::unique_ptr<uint8_t[]> staging);
-  void prefetch_completion_slot(rte_ring* ring, uint32_t p) const noexcept;
+  void prefetch_completion_slot(uint32_t p) const noexcept;
+  void begin_run(uint32_t client, uint32_t p) noexcept;
   void set_in_place(const InputEntry& e, SessionTable::Slot& slot, bool seal, uint16_t padding_len,
                     CompletionEntry& c, record::RecordOp& op) noexcept;
-  bool add_common_record(const InputEntry& e) noexcept;
+  bool add_common_record(const InputEntry& e, uint32_t p, uint32_t o) noexcept;
   void add_record(const InputEntry& e) noexcept;
   void flush() noexcept;
   void apply(ControlMessage* msg) noexcept;
@@ -92,6 +95,7 @@ class alignas(64) Worker {
   record::RecordProcessor _processor;
   SessionTable _table;
   Ring _input;
+  InputConsumer _consumer;
   std::unique_ptr<uint8_t[]> _staging;  // num_staging buffers of staging_len bytes
   // Per staging slot used by a scatter-gather record instead: its segment list, and whether a
   // segment was appended for the tail.
@@ -105,18 +109,33 @@ class alignas(64) Worker {
   struct Run {
     rte_ring* ring;
     uint32_t begin;       // its first request (it ends where the next run begins)
-    uint32_t ring_head;   // the completion ring's producer position when the run began
+    uint32_t client;
   };
+  static constexpr uint32_t no_client = max_clients;
   uint32_t _num_pending = 0;
   uint32_t _num_ops = 0;
   uint32_t _num_staged = 0;
   uint32_t _num_runs = 0;
-  rte_ring* _run_ring = nullptr;  // the last run's ring
+  // The last run, for the common path: its client (no_client: no run yet in this batch), and where
+  // request p's completion will go: slot (p + _run_slot_delta) & _run_mask of _run_slots.
+  uint32_t _run_client = no_client;
+  uint32_t _run_slot_delta = 0;
+  uint32_t _run_mask = 0;
+  const uint8_t* _run_slots = nullptr;
   std::array<CompletionEntry, max_burst> _completions;
   std::array<record::RecordOp, max_burst> _ops;
   std::array<Run, max_burst> _runs;
 
   alignas(64) std::array<std::atomic<rte_ring*>, max_clients> _client_rings{};
+  std::array<std::atomic<uint64_t>, max_clients> _client_serials{};
+  // This worker's producer position in each client's completion ring (it is their one producer),
+  // kept here rather than read back from the ring (see completion_enqueue_credited()). `serial`:
+  // the attachment it belongs to (0: none yet).
+  struct CompletionCursor {
+    uint64_t serial = 0;
+    uint32_t head = 0;
+  };
+  std::array<CompletionCursor, max_clients> _cursors{};
 
   uint64_t _cpu_clock_overhead_ns = 0;  // measure_busy_cpu: cost of two back-to-back clock reads
 

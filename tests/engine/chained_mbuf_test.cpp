@@ -51,17 +51,15 @@ TEST_P(ChainedMbufTest, SealChainedPlaintext) {
   const SessionKeys k{keys(1), keys(2)};
   auto h = f.control->create_session(k);
   ASSERT_TRUE(h.ok()) << h.error().message;
-  std::vector<rte_mbuf*> reqs;
   std::vector<Bytes> pts;
+  for (const auto& c : chain_cases) pts.push_back(random_bytes(c.len));
+  const auto reqs = seal_requests(f.pool, *h, pts, [](size_t i) { return chain_cases[i].seg_len; });
+  ASSERT_EQ(reqs.size(), pts.size());
   uint64_t expect_sg = 0;
-  for (size_t i = 0; i < std::size(chain_cases); ++i) {
-    pts.push_back(random_bytes(chain_cases[i].len));
-    rte_mbuf* m = make_mbuf(f.pool, pts.back(), chain_cases[i].seg_len);
-    ASSERT_NE(m, nullptr);
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    const rte_mbuf* m = reqs[i];
     if (m->nb_segs > 1 && use_scatter_gather(m)) ++expect_sg;
     EXPECT_EQ(m->nb_segs, (chain_cases[i].len + chain_cases[i].seg_len - 1) / chain_cases[i].seg_len);
-    ASSERT_TRUE(set_request(m, *h, RecordOpKind::seal, ContentType::application_data, i));
-    reqs.push_back(m);
   }
   const auto done = run_requests(*f.client, reqs);
   ASSERT_EQ(done.size(), reqs.size());
@@ -101,16 +99,11 @@ TEST_P(ChainedMbufTest, ChainedAndSingleSegmentRecordsMixInBursts) {
   auto h = f.control->create_session(k);
   ASSERT_TRUE(h.ok());
   for (int round = 0; round < 3; ++round) {
-    std::vector<rte_mbuf*> reqs;
+    auto chained = [round](size_t i) { return (i + static_cast<size_t>(round)) % 2 == 0; };
     std::vector<Bytes> pts;
-    for (size_t i = 0; i < 12; ++i) {
-      const bool chained = (i + static_cast<size_t>(round)) % 2 == 0;
-      pts.push_back(random_bytes(chained ? 16384 : 100 + i));
-      rte_mbuf* m = make_mbuf(f.pool, pts.back(), chained ? 2048 : 0);
-      ASSERT_NE(m, nullptr);
-      ASSERT_TRUE(set_request(m, *h, RecordOpKind::seal, ContentType::application_data, i));
-      reqs.push_back(m);
-    }
+    for (size_t i = 0; i < 12; ++i) pts.push_back(random_bytes(chained(i) ? 16384 : 100 + i));
+    const auto reqs = seal_requests(f.pool, *h, pts, [&](size_t i) -> size_t { return chained(i) ? 2048 : 0; });
+    ASSERT_EQ(reqs.size(), pts.size());
     const auto done = run_requests(*f.client, reqs);
     ASSERT_EQ(done.size(), reqs.size());
     for (size_t i = 0; i < done.size(); ++i) {

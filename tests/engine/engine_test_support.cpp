@@ -82,6 +82,22 @@ rte_mbuf* make_mbuf(rte_mempool* pool, std::span<const uint8_t> bytes, size_t se
   return head;
 }
 
+std::vector<rte_mbuf*> seal_requests(rte_mempool* pool, SessionHandle session, std::span<const Bytes> plaintexts,
+                                     const std::function<size_t(size_t)>& seg_len) {
+  std::vector<rte_mbuf*> reqs;
+  for (size_t i = 0; i < plaintexts.size(); ++i) {
+    rte_mbuf* m = make_mbuf(pool, plaintexts[i], seg_len ? seg_len(i) : 0);
+    if (m == nullptr || !set_request(m, session, record::RecordOpKind::seal, record::ContentType::application_data, i)) {
+      ADD_FAILURE() << "cannot build seal request " << i;
+      if (m != nullptr) rte_pktmbuf_free(m);
+      for (rte_mbuf* r : reqs) rte_pktmbuf_free(r);
+      return {};
+    }
+    reqs.push_back(m);
+  }
+  return reqs;
+}
+
 Bytes mbuf_bytes(const rte_mbuf* m) {
   Bytes out(m->pkt_len);
   size_t off = 0;

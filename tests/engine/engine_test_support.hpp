@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,12 @@ Bytes mbuf_bytes(const rte_mbuf* m);
 // completion order. Fails the test (returns what it has) after `timeout_ms`.
 std::vector<rte_mbuf*> run_requests(Client& client, std::span<rte_mbuf* const> requests,
                                     uint32_t timeout_ms = 20000);
+
+// One application-data seal request of `session` per plaintext, tagged with its index. Plaintext i
+// goes into an mbuf of segments of at most seg_len(i) bytes (make_mbuf; no seg_len: one segment).
+// Empty, with a test failure recorded, when the pool runs out or a request does not fit.
+std::vector<rte_mbuf*> seal_requests(rte_mempool* pool, SessionHandle session, std::span<const Bytes> plaintexts,
+                                     const std::function<size_t(size_t)>& seg_len = {});
 
 // Every suite, in table order; and a gtest-friendly name.
 std::vector<record::Suite> all_suites();

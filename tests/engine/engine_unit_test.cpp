@@ -2,8 +2,10 @@
 // the worker's session table, rings, placement and the statistics helpers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "engine/core/control_message.hpp"
 #include "engine/core/placement.hpp"
@@ -129,11 +131,11 @@ TEST(SessionTableTest, AMillionSlotsReserveWithoutTouchingMemory) {
 
 // The consumer's side as a worker does it: peek at up to n entries in place, copy them out, give
 // the slots back.
-unsigned take(rte_ring* r, InputEntry* out, unsigned n, unsigned* remaining) {
+unsigned take(InputConsumer& c, InputEntry* out, unsigned n, unsigned* remaining) {
   InputView view;
-  const unsigned got = input_peek(r, n, view, remaining);
+  const unsigned got = c.peek(n, view, remaining);
   for (unsigned i = 0; i < got; ++i) out[i] = view[i];
-  input_release(r, got);
+  c.release(got);
   return got;
 }
 
@@ -162,9 +164,10 @@ TEST(RingTest, InputRingHasExactCapacityAndEnqueuesAllOrNothing) {
   EXPECT_EQ(input_enqueue(r->get(), &in[5], 1), 0u);
   InputEntry out[6];
   unsigned remaining = 99;
-  ASSERT_EQ(take(r->get(), out, 2, &remaining), 2u);
+  InputConsumer consumer(r->get());
+  ASSERT_EQ(take(consumer, out, 2, &remaining), 2u);
   EXPECT_EQ(remaining, 3u);
-  ASSERT_EQ(take(r->get(), out + 2, 6, &remaining), 3u);
+  ASSERT_EQ(take(consumer, out + 2, 6, &remaining), 3u);
   for (uint32_t i = 0; i < 4; ++i) {
     EXPECT_EQ(out[i].kind(), InputKind::record);
     EXPECT_EQ(out[i].client(), 7u);
@@ -197,10 +200,11 @@ TEST(RingTest, ManyProducersKeepTheirOrderAndTheirBulksWhole) {
   }
   std::vector<uint32_t> next(3, 1);
   uint32_t total = 0;
+  InputConsumer consumer(r->get());
   int64_t in_bulk_of = -1;  // producer whose bulk is being read
   InputEntry out[32];
   while (total < 3 * per_thread) {
-    const unsigned n = take(r->get(), out, 32, nullptr);
+    const unsigned n = take(consumer, out, 32, nullptr);
     for (unsigned i = 0; i < n; ++i) {
       const uint32_t t = out[i].client();
       ASSERT_LT(t, 3u);
@@ -217,26 +221,40 @@ TEST(RingTest, ManyProducersKeepTheirOrderAndTheirBulksWhole) {
   for (auto& p : producers) p.join();
 }
 
-TEST(RingTest, CompletionRingCarriesWholeEntries) {
-  auto r = Ring::create("cq_ring", 3, RingProducers::single, sizeof(CompletionEntry));
+TEST(RingTest, CompletionRingCarriesWholeEntriesInOrderAcrossTheWrap) {
+  // A 5-entry ring filled in runs of 3 and drained in 2s: positions wrap around its end.
+  auto r = Ring::create("cq_ring", 5, RingProducers::single, sizeof(CompletionEntry));
   ASSERT_TRUE(r.ok());
-  CompletionEntry in[4];
-  for (int i = 0; i < 4; ++i) {
-    in[i].seq = 1000 + static_cast<uint64_t>(i);
-    in[i].done_tsc = 7;
-    in[i].length = static_cast<uint16_t>(i);
-    in[i].data_shift = -5;
-    in[i].status = record::RecordStatus::bad_record_mac;
+  uint64_t next_in = 0, next_out = 0;
+  std::vector<uint64_t> enqueued_in_round;
+  uint32_t head = producer_head(r->get());
+  for (int round = 0; round < 20; ++round) {
+    CompletionEntry in[3];
+    const unsigned n = static_cast<unsigned>(std::min<uint64_t>(3, 5 - (next_in - next_out)));
+    for (unsigned i = 0; i < n; ++i) {
+      in[i] = CompletionEntry{};
+      in[i].seq = 1000 + next_in + i;
+      in[i].length = static_cast<uint16_t>(next_in + i);
+      in[i].data_shift = -5;
+      in[i].status = record::RecordStatus::bad_record_mac;
+    }
+    completion_enqueue_credited(r->get(), head, in, n, 7000 + round);
+    EXPECT_EQ(head, next_in + n);
+    enqueued_in_round.insert(enqueued_in_round.end(), n, static_cast<uint64_t>(round));
+    next_in += n;
+    EXPECT_EQ(r->count(), next_in - next_out);
+    CompletionEntry out[2];
+    const unsigned got = completion_dequeue(r->get(), out, 2);
+    ASSERT_EQ(got, std::min<uint64_t>(2, next_in - next_out));
+    for (unsigned i = 0; i < got; ++i, ++next_out) {
+      EXPECT_EQ(out[i].seq, 1000 + next_out);
+      EXPECT_EQ(out[i].length, static_cast<uint16_t>(next_out));
+      EXPECT_EQ(out[i].data_shift, -5);
+      EXPECT_EQ(out[i].status, record::RecordStatus::bad_record_mac);
+      EXPECT_EQ(out[i].done_tsc, 7000 + enqueued_in_round[next_out]);  // the enqueue's, not the entry's
+    }
   }
-  EXPECT_EQ(completion_enqueue(r->get(), in, 4), 3u);
-  CompletionEntry out[4];
-  ASSERT_EQ(completion_dequeue(r->get(), out, 4), 3u);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(out[i].seq, 1000u + static_cast<uint64_t>(i));
-    EXPECT_EQ(out[i].length, i);
-    EXPECT_EQ(out[i].data_shift, -5);
-    EXPECT_EQ(out[i].status, record::RecordStatus::bad_record_mac);
-  }
+  EXPECT_GT(next_out, 20u);
   EXPECT_FALSE(Ring::create("bad_elem", 4, RingProducers::single, 6).ok());
 }
 

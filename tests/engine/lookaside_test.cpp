@@ -223,5 +223,44 @@ TEST_P(LookasideTest, SealsAndOpensMixedInOneBurst) {
 
 INSTANTIATE_TEST_SUITE_P(AllSuites, LookasideTest, ::testing::ValuesIn(suite_cases()), case_name);
 
+// Clients that come and go take the same client index in turn, each with a fresh completion ring
+// (often at the address of the last one): a worker must start each one's ring where it is, not
+// where it left the previous client's. Ring sizes differ, so that some wrap around.
+TEST(LookasideClientsTest, ClientsAttachingInTurnEachGetTheirCompletions) {
+  EngineFixture f;
+  ASSERT_NO_FATAL_FAILURE(f.start());
+  const Suite suite = Suite::tls13_aes_128_gcm_sha256;
+  const SessionKeys k{random_keys(suite, 5), random_keys(suite, 6)};
+  auto h = f.control->create_session(k, 0);
+  ASSERT_TRUE(h.ok());
+  f.client.reset();  // the fixture's own: the clients below attach one after the other
+  uint64_t seq = 0;
+  std::mt19937_64 rng(9);
+  for (uint32_t ring_len : {64u, 16u, 64u, 7u, 256u, 16u}) {
+    auto client = Client::create(*f.engine, ClientConfig{ring_len});
+    ASSERT_TRUE(client.ok()) << client.error().message;
+    std::vector<Bytes> pts;
+    for (uint32_t i = 0; i < 3 * ring_len + 5; ++i) {
+      Bytes pt(1 + rng() % 300);
+      for (auto& b : pt) b = static_cast<uint8_t>(rng());
+      pts.push_back(std::move(pt));
+    }
+    const auto reqs = seal_requests(f.pool, *h, pts);
+    ASSERT_EQ(reqs.size(), pts.size());
+    const auto done = run_requests(*client.value(), reqs);
+    ASSERT_EQ(done.size(), reqs.size()) << "client with a ring of " << ring_len;
+    for (size_t i = 0; i < done.size(); ++i) {
+      const RequestMeta& meta = request_meta(done[i]);
+      ASSERT_EQ(meta.user_tag, i) << "ring of " << ring_len;
+      ASSERT_TRUE(meta.ok()) << record::status_name(meta.status);
+      ASSERT_EQ(meta.seq, seq) << "ring of " << ring_len;
+      auto opened = reference_open(k.seal, seq++, mbuf_bytes(done[i]));
+      ASSERT_TRUE(opened.has_value());
+      EXPECT_EQ(opened->plaintext, pts[i]);
+    }
+    free_all(done);
+  }
+}
+
 }  // namespace
 }  // namespace tlsburst::engine::test
