@@ -107,6 +107,7 @@ uint32_t Client::submit(std::span<rte_mbuf* const> requests) noexcept {
     for (;;) {
       unsigned free_space = 0;
       if (input_enqueue(pc.input, entries, allowed, &free_space) != 0) {
+        input_demote_enqueued(pc.input, allowed);
         done = allowed;
         break;
       }

