@@ -17,52 +17,60 @@ void copy_from_mbuf(const rte_mbuf* m, uint8_t* dst) noexcept {
   }
 }
 
-bool write_to_mbuf(rte_mbuf* m, const uint8_t* src, size_t len, rte_mempool* pool) noexcept {
-  // Room of the chain as it is, and which segment the data will end in.
+int reserve_room(rte_mbuf* m, size_t len, rte_mempool* pool) noexcept {
   size_t room = 0;
-  uint32_t num_used = 0;
   rte_mbuf* last = m;
   for (rte_mbuf* seg = m; seg != nullptr; seg = seg->next) {
     last = seg;
-    if (room < len || num_used == 0) {
-      room += seg->buf_len - seg->data_off;
-      ++num_used;
-    }
+    room += seg->buf_len - seg->data_off;
   }
-  if (room < len) {
-    // Append what is missing, all or nothing.
-    constexpr uint32_t max_extra = 16;
-    rte_mbuf* extra[max_extra];
-    const size_t seg_room = pool == nullptr ? 0 : rte_pktmbuf_data_room_size(pool);
-    if (seg_room == 0) return false;
-    const size_t num_extra = (len - room + seg_room - 1) / seg_room;
-    if (num_extra > max_extra || m->nb_segs + num_extra > UINT16_MAX) return false;
-    if (rte_pktmbuf_alloc_bulk(pool, extra, static_cast<unsigned>(num_extra)) != 0) return false;
-    for (size_t i = 0; i < num_extra; ++i) {
-      extra[i]->data_off = 0;  // not the first segment: no headroom needed
-      extra[i]->data_len = 0;
-      last->next = extra[i];
-      last = extra[i];
-    }
-    m->nb_segs = static_cast<uint16_t>(m->nb_segs + num_extra);
-    num_used = m->nb_segs;
+  if (room >= len) return 0;
+  constexpr uint32_t max_extra = 16;
+  rte_mbuf* extra[max_extra];
+  const size_t seg_room = pool == nullptr ? 0 : rte_pktmbuf_data_room_size(pool);
+  if (seg_room == 0) return -1;
+  const size_t num_extra = (len - room + seg_room - 1) / seg_room;
+  if (num_extra > max_extra || m->nb_segs + num_extra > UINT16_MAX) return -1;
+  if (rte_pktmbuf_alloc_bulk(pool, extra, static_cast<unsigned>(num_extra)) != 0) return -1;
+  for (size_t i = 0; i < num_extra; ++i) {
+    extra[i]->data_off = 0;  // not the first segment: no headroom needed
+    extra[i]->data_len = 0;
+    last->next = extra[i];
+    last = extra[i];
   }
+  m->nb_segs = static_cast<uint16_t>(m->nb_segs + num_extra);
+  return static_cast<int>(num_extra);
+}
 
+void drop_last_segments(rte_mbuf* m, uint32_t n) noexcept {
+  if (n == 0 || n >= m->nb_segs) return;
+  rte_mbuf* keep = m;
+  for (uint32_t i = 1; i < m->nb_segs - n; ++i) keep = keep->next;
+  rte_mbuf* rest = keep->next;
+  keep->next = nullptr;
+  m->nb_segs = static_cast<uint16_t>(m->nb_segs - n);
+  rte_pktmbuf_free(rest);  // (a chain of its own now: its head's nb_segs does not matter)
+}
+
+bool write_to_mbuf(rte_mbuf* m, const uint8_t* src, size_t len, rte_mempool* pool) noexcept {
+  if (reserve_room(m, len, pool) < 0) return false;
   size_t written = 0;
+  uint16_t num_used = 0;
   rte_mbuf* prev = nullptr;
   rte_mbuf* seg = m;
-  for (uint32_t i = 0; i < num_used; ++i) {
+  while (seg != nullptr && (written < len || num_used == 0)) {
     const size_t n = std::min<size_t>(seg->buf_len - seg->data_off, len - written);
     std::memcpy(rte_pktmbuf_mtod(seg, uint8_t*), src + written, n);
     seg->data_len = static_cast<uint16_t>(n);
     written += n;
+    ++num_used;
     prev = seg;
     seg = seg->next;
   }
   if (seg != nullptr) {
     // Segments the shorter output no longer needs.
     prev->next = nullptr;
-    m->nb_segs = static_cast<uint16_t>(num_used);
+    m->nb_segs = num_used;
     rte_pktmbuf_free(seg);
   }
   m->pkt_len = static_cast<uint32_t>(len);
@@ -71,8 +79,8 @@ bool write_to_mbuf(rte_mbuf* m, const uint8_t* src, size_t len, rte_mempool* poo
 
 bool prepare_segmented(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_t tail_room,
                        rte_mempool* segment_pool, record::RecordSegment* segments, RecordOp& op,
-                       bool& appended) noexcept {
-  appended = false;
+                       uint8_t& appended) noexcept {
+  appended = 0;
   if (m->nb_segs + 1u > max_record_segments) return false;
   const bool seal = kind == RecordOpKind::seal;
   rte_mbuf* last = rte_pktmbuf_lastseg(m);
@@ -86,7 +94,7 @@ bool prepare_segmented(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_
       last->next = extra;
       ++m->nb_segs;
       last = extra;
-      appended = true;
+      appended = 1;
     }
   } else if (m->data_len < header_room) {
     return false;
@@ -110,7 +118,7 @@ bool prepare_segmented(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_
 }
 
 void finish_segmented(rte_mbuf* m, const RecordOp& op, size_t header_room, uint32_t input_len,
-                      bool appended) noexcept {
+                      uint8_t appended) noexcept {
   if (op.kind == RecordOpKind::seal) {
     rte_mbuf* last = rte_pktmbuf_lastseg(m);
     if (op.status != record::RecordStatus::ok) {
@@ -153,10 +161,18 @@ void finish_segmented(rte_mbuf* m, const RecordOp& op, size_t header_room, uint3
 }
 
 RejectReason prepare_staged(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_t tail_room,
-                            uint8_t* staging, RecordOp& op) noexcept {
-  const size_t offset = kind == RecordOpKind::seal ? header_room : 0;
-  if (offset + m->pkt_len + (kind == RecordOpKind::seal ? tail_room : 0) > staging_len) {
-    return RejectReason::too_long;
+                            uint8_t* staging, rte_mempool* segment_pool, RecordOp& op, uint8_t& appended) noexcept {
+  appended = 0;
+  const bool seal = kind == RecordOpKind::seal;
+  const size_t offset = seal ? header_room : 0;
+  const size_t max_out = offset + m->pkt_len + (seal ? tail_room : 0);
+  if (max_out > staging_len) return RejectReason::too_long;
+  if (seal) {
+    // The record will be written back over the chain: it must have the room before the record
+    // layer spends a sequence number on it.
+    const int num = reserve_room(m, max_out, segment_pool);
+    if (num < 0) return RejectReason::no_segment;
+    appended = static_cast<uint8_t>(num);
   }
   copy_from_mbuf(m, staging + offset);
   op.data = staging;
@@ -165,10 +181,16 @@ RejectReason prepare_staged(rte_mbuf* m, RecordOpKind kind, size_t header_room, 
   return RejectReason::none;
 }
 
-RejectReason finish_staged(rte_mbuf* m, const RecordOp& op, size_t header_room, rte_mempool* segment_pool) noexcept {
+void finish_staged(rte_mbuf* m, const RecordOp& op, size_t header_room, uint8_t appended) noexcept {
+  if (op.status != record::RecordStatus::ok) {
+    drop_last_segments(m, appended);
+    return;
+  }
   const uint8_t* out = op.kind == RecordOpKind::seal ? op.data : op.data + header_room;
-  if (!write_to_mbuf(m, out, op.length, segment_pool)) return RejectReason::no_segment;
-  return RejectReason::none;
+  // The chain has the room: a seal reserved it, an open's output is shorter than its input.
+  const bool written = write_to_mbuf(m, out, op.length, nullptr);
+  RTE_ASSERT(written);
+  (void)written;
 }
 
 }  // namespace tlsburst::engine

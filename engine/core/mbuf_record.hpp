@@ -44,22 +44,28 @@ inline bool use_scatter_gather(const rte_mbuf* m) noexcept {
 // A chained mbuf of an AEAD suite, processed where it lies (scatter-gather): fills `segments`
 // and points `op` at them. Seal: the first segment's headroom takes the header room; the tail
 // room goes into the last segment's tailroom, or into a segment appended from `segment_pool`
-// (then `appended` is set). Open: the first segment must hold the header and explicit nonce.
+// (then `appended` is 1). Open: the first segment must hold the header and explicit nonce.
 // Returns false, leaving `m` as it was, when the chain does not allow it.
 bool prepare_segmented(rte_mbuf* m, record::RecordOpKind kind, size_t header_room, size_t tail_room,
                        rte_mempool* segment_pool, record::RecordSegment* segments, record::RecordOp& op,
-                       bool& appended) noexcept;
+                       uint8_t& appended) noexcept;
 // After the record layer: success -- makes the mbuf hold the record (seal) or the plaintext
 // (open, trailing segments it no longer needs freed); failure of a seal -- takes an appended
 // segment off again.
 void finish_segmented(rte_mbuf* m, const record::RecordOp& op, size_t header_room, uint32_t input_len,
-                      bool appended) noexcept;
+                      uint8_t appended) noexcept;
 
-// The staged layout's halves (out of line: chained mbufs are not the common case).
+// The staged layout's halves (out of line: chained mbufs are not the common case). A seal reserves
+// the room for its longest possible record in the chain first, appending segments from
+// `segment_pool` (`appended` says how many): refused with no_segment when there are none to
+// spare, before the record layer spends a sequence number on it; too_long when the record would
+// not fit the staging buffer.
 RejectReason prepare_staged(rte_mbuf* m, record::RecordOpKind kind, size_t header_room, size_t tail_room,
-                            uint8_t* staging, record::RecordOp& op) noexcept;
-RejectReason finish_staged(rte_mbuf* m, const record::RecordOp& op, size_t header_room,
-                           rte_mempool* segment_pool) noexcept;
+                            uint8_t* staging, rte_mempool* segment_pool, record::RecordOp& op,
+                            uint8_t& appended) noexcept;
+// After the record layer: success -- writes the record (seal) or the plaintext (open) back over
+// the chain, freeing the segments it no longer needs; failure -- takes the appended segments off.
+void finish_staged(rte_mbuf* m, const record::RecordOp& op, size_t header_room, uint8_t appended) noexcept;
 
 // On the submitter's side, once the request is back: applies the completion to the mbuf (an
 // in-place result) and to its request metadata.
@@ -85,5 +91,12 @@ void copy_from_mbuf(const rte_mbuf* m, uint8_t* dst) noexcept;
 // segment to the end of its buffer; appends segments from `pool` when the chain is too short and
 // frees the ones left over. Returns false (leaving `m` unchanged) when no segment could be had.
 bool write_to_mbuf(rte_mbuf* m, const uint8_t* src, size_t len, rte_mempool* pool) noexcept;
+
+// Appends empty segments from `pool` until the chain has `len` bytes of room from its first
+// segment's data offset on, all or nothing. Returns how many it appended (0: it had the room), or
+// -1, the chain as it was, when `pool` has too few to spare (or none is given).
+int reserve_room(rte_mbuf* m, size_t len, rte_mempool* pool) noexcept;
+// Takes the last n segments off the chain and frees them (n < the number of segments).
+void drop_last_segments(rte_mbuf* m, uint32_t n) noexcept;
 
 }  // namespace tlsburst::engine

@@ -49,7 +49,7 @@ Worker::Worker(const WorkerConfig& config, record::RecordProcessor processor, Se
       _consumer(_input.get()),
       _staging(std::move(staging)),
       _segment_lists(new record::RecordSegment[size_t{config.num_staging} * max_record_segments]),
-      _appended(new bool[config.num_staging]()) {}
+      _appended(new uint8_t[config.num_staging]()) {}
 
 Worker::~Worker() = default;
 
@@ -198,7 +198,8 @@ void Worker::add_record(const InputEntry& e) noexcept {
     _num_ops = o + 1;
     return;
   }
-  const RejectReason r = prepare_staged(c.mbuf, op.kind, hr, tail, _staging.get() + size_t{_num_staged} * staging_len, op);
+  const RejectReason r = prepare_staged(c.mbuf, op.kind, hr, tail, _staging.get() + size_t{_num_staged} * staging_len,
+                                        _config.segment_pool, op, _appended[_num_staged]);
   if (r != RejectReason::none) {
     c.reject = r;
     c.status = RecordStatus::not_processed;
@@ -236,9 +237,13 @@ void Worker::flush() noexcept {
       c.length = static_cast<uint16_t>(op.length);
       continue;
     }
+    // The chain takes the output (or, after a failure, is put back as it was).
     if (op.num_segments != 0) {
       const size_t slot = static_cast<size_t>(op.segments - _segment_lists.get()) / max_record_segments;
       finish_segmented(c.mbuf, op, record::header_room(op.state->suite), c.length, _appended[slot]);
+    } else if (!c.in_place) {
+      const size_t slot = static_cast<size_t>(op.data - _staging.get()) / staging_len;
+      finish_staged(c.mbuf, op, record::header_room(op.state->suite), _appended[slot]);
     }
     if (op.status != RecordStatus::ok) {
       c.in_place = false;  // the mbuf's header stays as it was
@@ -246,15 +251,7 @@ void Worker::flush() noexcept {
       continue;
     }
     const bool seal = op.kind == RecordOpKind::seal;
-    if (!c.in_place && op.num_segments == 0) {
-      const size_t hr = record::header_room(op.state->suite);
-      if (finish_staged(c.mbuf, op, hr, _config.segment_pool) != RejectReason::none) {
-        c.reject = RejectReason::no_segment;
-        _stats.rejects[static_cast<size_t>(RejectReason::no_segment)].add(1);
-        continue;
-      }
-      if (!seal) c.length = static_cast<uint16_t>(std::min<uint32_t>(op.length, UINT16_MAX));
-    }
+    if (!c.in_place && op.num_segments == 0 && !seal) c.length = static_cast<uint16_t>(std::min<uint32_t>(op.length, UINT16_MAX));
     if (seal) {
       ++num_sealed;
       bytes_sealed += c.length;

@@ -97,10 +97,10 @@ class alignas(64) Worker {
   Ring _input;
   InputConsumer _consumer;
   std::unique_ptr<uint8_t[]> _staging;  // num_staging buffers of staging_len bytes
-  // Per staging slot used by a scatter-gather record instead: its segment list, and whether a
-  // segment was appended for the tail.
+  // Per staging slot: the segment list of a scatter-gather record using it, and how many segments
+  // were appended to its record's chain for the output.
   std::unique_ptr<record::RecordSegment[]> _segment_lists;  // num_staging x max_record_segments
-  std::unique_ptr<bool[]> _appended;
+  std::unique_ptr<uint8_t[]> _appended;
   uint32_t _num_scatter_gather = 0;
 
   // The batch being assembled: its requests' completions in ring order (one per request, filled in

@@ -134,6 +134,75 @@ TEST_P(ChainedMbufTest, FailedSealLeavesTheChainAsItWas) {
   rte_pktmbuf_free(m);
 }
 
+// Seals of full chains need a segment from the worker's segment pool for the record's tail. With
+// the pool nearly empty, those that find none are refused with no_segment before the record layer
+// sees them: the chain is as it was and no sequence number is spent, so that once segments are
+// back the same requests seal with the next sequence numbers and every record opens.
+TEST_P(ChainedMbufTest, SealsFindingNoSpareSegmentAreRefusedUntouchedAndCanBeRetried) {
+  f.stop();
+  EngineConfig config;
+  config.segment_pool_len = 2;
+  ASSERT_NO_FATAL_FAILURE(f.start(config, {}, 2048, RTE_MBUF_DEFAULT_BUF_SIZE));
+  const SessionKeys k{keys(11), keys(12)};
+  auto h = f.control->create_session(k);
+  ASSERT_TRUE(h.ok()) << h.error().message;
+  // 4 KB in two full 2 KB segments: no tailroom for the tag (and MAC, padding).
+  std::vector<Bytes> pts;
+  for (int i = 0; i < 5; ++i) pts.push_back(random_bytes(4096));
+  auto reqs = seal_requests(f.pool, *h, pts, [](size_t) { return 2048; });
+  ASSERT_EQ(reqs.size(), pts.size());
+  for (rte_mbuf* m : reqs) ASSERT_EQ(rte_pktmbuf_tailroom(rte_pktmbuf_lastseg(m)), 0u);
+
+  uint64_t next_seq = 0;
+  std::vector<rte_mbuf*> refused;
+  auto check_sealed = [&](rte_mbuf* m) {
+    const RequestMeta& meta = request_meta(m);
+    EXPECT_EQ(meta.seq, next_seq++);
+    auto opened = reference_open(k.seal, meta.seq, mbuf_bytes(m));
+    ASSERT_TRUE(opened.has_value()) << "request " << meta.user_tag;
+    EXPECT_EQ(opened->plaintext, pts[meta.user_tag]);
+  };
+  auto done = run_requests(*f.client, reqs);
+  ASSERT_EQ(done.size(), reqs.size());
+  std::vector<rte_mbuf*> sealed;
+  for (rte_mbuf* m : done) {
+    const RequestMeta& meta = request_meta(m);
+    if (meta.ok()) {
+      ASSERT_NO_FATAL_FAILURE(check_sealed(m));
+      sealed.push_back(m);
+      continue;
+    }
+    EXPECT_EQ(meta.reject, RejectReason::no_segment) << record::status_name(meta.status);
+    EXPECT_EQ(m->nb_segs, 2);
+    EXPECT_EQ(mbuf_bytes(m), pts[meta.user_tag]) << "a refused seal changed its chain";
+    refused.push_back(m);
+  }
+  EXPECT_EQ(sealed.size(), 2u) << "the pool had two segments to spare";
+  EXPECT_EQ(f.engine->total_stats().rejects[static_cast<size_t>(RejectReason::no_segment)], refused.size());
+
+  // Segments come back when the application frees the sealed records; the refused seals go again.
+  free_all(sealed);
+  while (!refused.empty()) {
+    const size_t before = refused.size();
+    for (rte_mbuf* m : refused) ASSERT_TRUE(set_request(m, *h, RecordOpKind::seal, ContentType::application_data, request_meta(m).user_tag));
+    done = run_requests(*f.client, refused);
+    ASSERT_EQ(done.size(), refused.size());
+    refused.clear();
+    for (rte_mbuf* m : done) {
+      if (request_meta(m).ok()) {
+        ASSERT_NO_FATAL_FAILURE(check_sealed(m));
+        rte_pktmbuf_free(m);
+      } else {
+        EXPECT_EQ(request_meta(m).reject, RejectReason::no_segment);
+        EXPECT_EQ(mbuf_bytes(m), pts[request_meta(m).user_tag]);
+        refused.push_back(m);
+      }
+    }
+    ASSERT_LT(refused.size(), before) << "no progress with the segments given back";
+  }
+  EXPECT_EQ(next_seq, pts.size());
+}
+
 TEST_P(ChainedMbufTest, OpenChainedRecord) {
   const SessionKeys k{keys(3), keys(4)};
   auto h = f.control->create_session(k);
@@ -218,6 +287,33 @@ TEST(WriteToMbufTest, GrowsAndShrinksChains) {
   EXPECT_EQ(mbuf_bytes(m), Bytes(data.begin(), data.begin() + 10));
   rte_pktmbuf_free(m);
   EXPECT_EQ(rte_mempool_avail_count(pool), pool->size);
+  free_request_pool(pool);
+}
+
+TEST(WriteToMbufTest, ReservesRoomAllOrNothingAndGivesItBack) {
+  rte_mempool* pool = make_pool("reserve_room_pool", 4, RTE_MBUF_DEFAULT_BUF_SIZE);
+  ASSERT_NE(pool, nullptr);
+  const Bytes data(2048, 0x5a);
+  rte_mbuf* m = make_mbuf(pool, data);  // one full segment: 3 left in the pool
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(rte_pktmbuf_tailroom(m), 0u);
+  const size_t seg_room = rte_pktmbuf_data_room_size(pool);  // appended segments have no headroom
+  EXPECT_EQ(reserve_room(m, 2048, pool), 0) << "it has the room";
+  EXPECT_EQ(reserve_room(m, 2048 + 3 * seg_room + 1, pool), -1) << "needs 4, the pool has 3";
+  EXPECT_EQ(m->nb_segs, 1);
+  EXPECT_EQ(rte_mempool_avail_count(pool), 3u) << "all or nothing";
+  EXPECT_EQ(reserve_room(m, 2048 + 100, nullptr), -1);
+  EXPECT_EQ(reserve_room(m, 2048 + seg_room + 1, pool), 2);
+  EXPECT_EQ(m->nb_segs, 3);
+  EXPECT_EQ(m->pkt_len, data.size()) << "empty segments hold no data";
+  EXPECT_EQ(mbuf_bytes(m), data);
+  EXPECT_EQ(rte_mbuf_check(m, 1, nullptr), 0);
+  drop_last_segments(m, 2);
+  EXPECT_EQ(m->nb_segs, 1);
+  EXPECT_EQ(m->next, nullptr);
+  EXPECT_EQ(mbuf_bytes(m), data);
+  EXPECT_EQ(rte_mempool_avail_count(pool), 3u);
+  rte_pktmbuf_free(m);
   free_request_pool(pool);
 }
 
