@@ -138,6 +138,53 @@ uint16_t request_room(const Options& o, uint32_t size, uint32_t seg_len) {
 
 int pool_serial = 0;
 
+// The records of one size, made once and used by every run of that size -- direct, 1 and 2
+// workers, every round -- so that each run works on the same buffers, hence the same physical
+// pages and cache sets. A working set near the size of the L2 cache otherwise measures where a
+// pool's pages happened to land: 16 KB records (2 MB in flight) sealed directly varied by 4%
+// from one process to the next. Each worker's records are one block of the set (worker c's are
+// c * inflight ...), as a per-core pool would give; the direct run and a 1-worker run use the
+// first block.
+struct RecordSet {
+  rte_mempool* pool = nullptr;
+  std::vector<rte_mbuf*> mbufs;
+  uint32_t size = 0;
+};
+
+RecordSet make_record_set(const Options& o, uint32_t size, uint32_t num) {
+  RecordSet set;
+  set.size = size;
+  set.pool = create_request_pool(("bench_records_" + std::to_string(pool_serial++)).c_str(), num + 64, 0,
+                                 request_room(o, size, 0));
+  if (set.pool == nullptr) die("cannot create the records' pool (raise -m)");
+  set.mbufs.resize(num);
+  for (rte_mbuf*& m : set.mbufs) {
+    m = rte_pktmbuf_alloc(set.pool);
+    if (m == nullptr) die("record set: mbuf alloc");
+  }
+  return set;
+}
+
+void free_record_set(RecordSet& set) {
+  for (rte_mbuf* m : set.mbufs) rte_pktmbuf_free(m);
+  set.mbufs.clear();
+  free_request_pool(set.pool);
+  set.pool = nullptr;
+}
+
+// Makes the first n records of the set hold set.size bytes of plaintext each (record i: bytes i),
+// after the usual headroom, as a fresh request would; returns them.
+std::span<rte_mbuf* const> fresh_records(RecordSet& set, uint32_t n) {
+  if (n > set.mbufs.size()) die("record set too small");
+  for (uint32_t i = 0; i < n; ++i) {
+    rte_mbuf* m = set.mbufs[i];
+    rte_pktmbuf_reset(m);
+    if (rte_pktmbuf_append(m, static_cast<uint16_t>(set.size)) == nullptr) die("record set: room");
+    std::memset(rte_pktmbuf_mtod(m, void*), static_cast<int>(i), set.size);
+  }
+  return std::span<rte_mbuf* const>(set.mbufs.data(), n);
+}
+
 // `num_buffers` records (a multiple of the burst) are cycled through, one burst after the other, so
 // that the working set is the engine run's (its records in flight), not just one burst's; record
 // i belongs to session i % sessions, as in the engine run. The records lie where the engine run's
@@ -146,7 +193,8 @@ int pool_serial = 0;
 // sealed, then opened when all the other records in flight have had their turn, then sealed
 // again, its op kept from one use to the next as the client keeps its mbuf. (Opening each burst
 // right after sealing it, with its lines still in the L1 cache, measured the same.)
-DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
+DirectResult run_direct(const Options& o, RecordSet& set, uint32_t num_buffers) {
+  const uint32_t size = set.size;
   auto rp = record::RecordProcessor::create();
   if (!rp) die(rp.error().message);
   const uint32_t num_states = o.sessions;
@@ -157,21 +205,13 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
     const auto k = bench_keys(o.suite, i);
     if (!rp->install(*seal[i], k) || !rp->install(*open[i], k)) die("direct: install failed");
   }
-  constexpr uint32_t burst = 64;
-  const uint32_t num_bursts = std::max<uint32_t>(1, num_buffers / burst);
+  const uint32_t burst = std::min<uint32_t>(64, num_buffers);
+  const uint32_t num_bursts = num_buffers / burst;
   const uint32_t hr = static_cast<uint32_t>(record::header_room(o.suite));
   const uint32_t cap = static_cast<uint32_t>(hr + size + record::tail_room(o.suite));
-  rte_mempool* pool = create_request_pool(("bench_direct_" + std::to_string(pool_serial++)).c_str(),
-                                          burst * num_bursts, 0, request_room(o, size, 0));
-  if (pool == nullptr) die("cannot create the direct run's pool (raise -m)");
-  std::vector<rte_mbuf*> mbufs(size_t{burst} * num_bursts);
+  const auto mbufs = fresh_records(set, burst * num_bursts);
   std::vector<uint8_t*> records(mbufs.size());
-  for (size_t i = 0; i < mbufs.size(); ++i) {
-    mbufs[i] = rte_pktmbuf_alloc(pool);
-    if (mbufs[i] == nullptr) die("direct: mbuf alloc");
-    records[i] = rte_pktmbuf_mtod(mbufs[i], uint8_t*) - hr;
-    std::memset(records[i] + hr, static_cast<int>(i), size);
-  }
+  for (size_t i = 0; i < mbufs.size(); ++i) records[i] = rte_pktmbuf_mtod(mbufs[i], uint8_t*) - hr;
   // One op per record, kept from one use to the next as the engine run's client keeps its mbufs:
   // a seal's output (the record) is the next open's input, an open's output the next seal's.
   std::vector<record::RecordOp> ops(mbufs.size());
@@ -205,8 +245,6 @@ DirectResult run_direct(const Options& o, uint32_t size, uint32_t num_buffers) {
   }
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   const double cpu = thread_cpu_seconds() - cpu0;
-  for (rte_mbuf* m : mbufs) rte_pktmbuf_free(m);
-  free_request_pool(pool);
   DirectResult r;
   r.records_per_s = static_cast<double>(num) / secs;
   r.per_cpu_s = static_cast<double>(num) / cpu;
@@ -246,7 +284,8 @@ std::unique_ptr<Engine> start_engine(const std::vector<unsigned>& lcores, const 
   return std::move(e.value());
 }
 
-EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, uint32_t size) {
+// `set`: the records to use (contiguous records); null: records of their own (--segment).
+EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, uint32_t size, RecordSet* set) {
   // Nap soon when the ring runs dry, so that idle polling adds little to the workers' CPU time.
   IdleBackoffConfig idle;
   idle.num_spin_polls = 64;
@@ -273,27 +312,36 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   const uint32_t segs_per_record = seg_len == 0 ? 1 : (size + seg_len - 1) / seg_len + 1;  // +1: growth
   const uint16_t room = request_room(o, size, seg_len);
   const uint32_t num_mbufs = inflight * num_cores;
-  rte_mempool* pool = create_request_pool(("bench_pool_" + std::to_string(pool_serial++)).c_str(),
-                                          num_mbufs * segs_per_record + 64, 0, room);
-  if (pool == nullptr) die("cannot create the mbuf pool (raise -m)");
+  rte_mempool* pool = nullptr;
   std::vector<rte_mbuf*> all(num_mbufs);
-  for (uint32_t i = 0; i < num_mbufs; ++i) {
-    rte_mbuf* m = rte_pktmbuf_alloc(pool);
-    if (m == nullptr) die("mbuf alloc");
-    for (uint32_t done = 0; done < size;) {
-      const uint32_t len = seg_len == 0 ? size : std::min(seg_len, size - done);
-      rte_mbuf* seg = done == 0 ? m : rte_pktmbuf_alloc(pool);
-      if (seg == nullptr || rte_pktmbuf_append(seg, static_cast<uint16_t>(len)) == nullptr) die("mbuf alloc");
-      std::memset(rte_pktmbuf_mtod(seg, void*), static_cast<int>(i), len);
-      if (seg != m && rte_pktmbuf_chain(m, seg) != 0) die("mbuf chain");
-      done += len;
+  if (set != nullptr && seg_len == 0) {
+    const auto records = fresh_records(*set, num_mbufs);
+    std::copy(records.begin(), records.end(), all.begin());
+  } else {
+    pool = create_request_pool(("bench_pool_" + std::to_string(pool_serial++)).c_str(),
+                               num_mbufs * segs_per_record + 64, 0, room);
+    if (pool == nullptr) die("cannot create the mbuf pool (raise -m)");
+    for (uint32_t i = 0; i < num_mbufs; ++i) {
+      rte_mbuf* m = rte_pktmbuf_alloc(pool);
+      if (m == nullptr) die("mbuf alloc");
+      for (uint32_t done = 0; done < size;) {
+        const uint32_t len = seg_len == 0 ? size : std::min(seg_len, size - done);
+        rte_mbuf* seg = done == 0 ? m : rte_pktmbuf_alloc(pool);
+        if (seg == nullptr || rte_pktmbuf_append(seg, static_cast<uint16_t>(len)) == nullptr) die("mbuf alloc");
+        std::memset(rte_pktmbuf_mtod(seg, void*), static_cast<int>(i), len);
+        if (seg != m && rte_pktmbuf_chain(m, seg) != 0) die("mbuf chain");
+        done += len;
+      }
+      all[i] = m;
     }
+  }
+  for (uint32_t i = 0; i < num_mbufs; ++i) {
+    rte_mbuf* m = all[i];
     // Each worker's records in one block of memory, as a per-core pool would give (interleaved
     // records would put two workers' lines next to each other, where each one's prefetchers take
     // the other's).
     const uint32_t c = i / inflight;
     set_request(m, sessions[c][(i % inflight) % o.sessions], RecordOpKind::seal);
-    all[i] = m;
   }
 
   // Submitter placement: one worker -> the submitter on a CPU of its own; two workers on two CPUs
@@ -383,12 +431,14 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
     r.around_ns = static_cast<double>(busy - std::min(busy, in_record)) * ns_per_cycle / static_cast<double>(records);
   }
   r.errors = errors;
-  for (rte_mbuf* m : all) rte_pktmbuf_free(m);
   client.value().reset();
   cp.value().reset();
   engine->stop();
   engine.reset();
-  free_request_pool(pool);
+  if (pool != nullptr) {
+    for (rte_mbuf* m : all) rte_pktmbuf_free(m);
+    free_request_pool(pool);
+  }
   return r;
 }
 
@@ -586,22 +636,25 @@ int main(int argc, char** argv) {
     // VM need not be equally fast: here one ran the record layer about 5% slower than the other).
     const unsigned one = lcores.back();
     const int one_cpu = static_cast<int>(rte_lcore_to_cpu_id(one));
+    const uint32_t inflight = inflight_for(o, size);
+    RecordSet set = make_record_set(o, size, inflight * static_cast<uint32_t>(lcores.size()));
     if (!o.only.empty()) {
       // Profiling one configuration (e.g. under perf): no comparison.
       if (o.only == "direct") {
         pin_to_cpu(one_cpu);
-        std::printf("%u: direct %.0f records/cpu-s\n", size, run_direct(o, size, inflight_for(o, size)).per_cpu_s);
+        std::printf("%u: direct %.0f records/cpu-s\n", size, run_direct(o, set, inflight).per_cpu_s);
         unpin();
       } else {
         std::vector<unsigned> which;
         if (o.only == "1w") which = {one};
         if (o.only == "2w") which = lcores;
-        const EngineResult r = run_engine(o, which, size);
+        const EngineResult r = run_engine(o, which, size, &set);
         std::printf("%u: %s %.0f records/s wall, %.0f per busy core-s, %.0f records/cpu-s, %.1f records/burst, "
                     "%.2f ns/record in the record layer + %.2f around it\n",
                     size, o.only.c_str(), r.records_per_s, r.per_core, r.per_cpu_s, r.mean_burst, r.record_ns,
                     r.around_ns);
       }
+      free_record_set(set);
       continue;
     }
     // Rounds of direct, 1 worker, 2 workers back to back; medians of the figures and of the
@@ -610,11 +663,11 @@ int main(int argc, char** argv) {
     uint64_t errors = 0;
     for (uint32_t round = 0; round < o.rounds; ++round) {
       pin_to_cpu(one_cpu);
-      const DirectResult direct = run_direct(o, size, inflight_for(o, size));
+      const DirectResult direct = run_direct(o, set, inflight);
       unpin();
-      const EngineResult r1 = run_engine(o, {one}, size);
+      const EngineResult r1 = run_engine(o, {one}, size, &set);
       EngineResult r2;
-      if (lcores.size() >= 2) r2 = run_engine(o, lcores, size);
+      if (lcores.size() >= 2) r2 = run_engine(o, lcores, size, &set);
       d.push_back(direct.per_cpu_s);
       w1.push_back(r1.per_core);
       w2.push_back(r2.per_core);
@@ -630,10 +683,11 @@ int main(int argc, char** argv) {
       direct_ns.push_back(1e9 / direct.per_cpu_s);
       errors += r1.errors + r2.errors;
     }
-    const EngineResult r0 = run_engine(o, {}, size);
+    const EngineResult r0 = run_engine(o, {}, size, &set);
     pin_to_cpu(0);  // where that run's thread was
-    const DirectResult direct0 = run_direct(o, size, inflight_for(o, size));
+    const DirectResult direct0 = run_direct(o, set, inflight);
     unpin();
+    free_record_set(set);
     const double ratio1 = median(q1);
     const double ratio2 = median(q2);
     const double scaling = median(sc);
