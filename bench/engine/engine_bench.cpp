@@ -698,8 +698,12 @@ int main(int argc, char** argv) {
                 median(d), median(walls1), median(w1), 100 * median(cpu1), median(walls2), median(w2),
                 100 * median(cpu2), ratio1, ratio2, scaling, ratio1 >= target ? "" : "[1w/direct below target] ",
                 scaling >= 0.9 || lcores.size() < 2 ? "" : "[2w/1w below 0.9]");
-    std::printf("       (1w/direct by round:");
+    std::printf("       (by round, 1w/direct:");
     for (double q : q1) std::printf(" %.3f", q);
+    if (lcores.size() >= 2) {
+      std::printf("; 2w/1w:");
+      for (double q : sc) std::printf(" %.3f", q);
+    }
     std::printf("; one thread doing client + worker: %.3f x direct)\n", r0.per_cpu_s / direct0.per_cpu_s);
     std::printf("       (per record, medians: direct %.2f ns; 1 worker %.2f ns in the record layer + %.2f ns of "
                 "its own)\n",
