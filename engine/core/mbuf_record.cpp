@@ -17,6 +17,24 @@ void copy_from_mbuf(const rte_mbuf* m, uint8_t* dst) noexcept {
   }
 }
 
+namespace {
+// Links n empty segments from `pool` after `last`, the chain's last segment, all or nothing.
+bool append_empty_segments(rte_mbuf* m, rte_mbuf* last, rte_mempool* pool, uint32_t n) noexcept {
+  constexpr uint32_t max_extra = 16;
+  rte_mbuf* extra[max_extra];
+  if (n > max_extra || m->nb_segs + n > UINT16_MAX) return false;
+  if (rte_pktmbuf_alloc_bulk(pool, extra, n) != 0) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    extra[i]->data_off = 0;  // not the first segment: no headroom needed
+    extra[i]->data_len = 0;
+    last->next = extra[i];
+    last = extra[i];
+  }
+  m->nb_segs = static_cast<uint16_t>(m->nb_segs + n);
+  return true;
+}
+}  // namespace
+
 int reserve_room(rte_mbuf* m, size_t len, rte_mempool* pool) noexcept {
   size_t room = 0;
   rte_mbuf* last = m;
@@ -25,20 +43,10 @@ int reserve_room(rte_mbuf* m, size_t len, rte_mempool* pool) noexcept {
     room += seg->buf_len - seg->data_off;
   }
   if (room >= len) return 0;
-  constexpr uint32_t max_extra = 16;
-  rte_mbuf* extra[max_extra];
   const size_t seg_room = pool == nullptr ? 0 : rte_pktmbuf_data_room_size(pool);
   if (seg_room == 0) return -1;
   const size_t num_extra = (len - room + seg_room - 1) / seg_room;
-  if (num_extra > max_extra || m->nb_segs + num_extra > UINT16_MAX) return -1;
-  if (rte_pktmbuf_alloc_bulk(pool, extra, static_cast<unsigned>(num_extra)) != 0) return -1;
-  for (size_t i = 0; i < num_extra; ++i) {
-    extra[i]->data_off = 0;  // not the first segment: no headroom needed
-    extra[i]->data_len = 0;
-    last->next = extra[i];
-    last = extra[i];
-  }
-  m->nb_segs = static_cast<uint16_t>(m->nb_segs + num_extra);
+  if (num_extra > UINT16_MAX || !append_empty_segments(m, last, pool, static_cast<uint32_t>(num_extra))) return -1;
   return static_cast<int>(num_extra);
 }
 
@@ -88,12 +96,8 @@ bool prepare_segmented(rte_mbuf* m, RecordOpKind kind, size_t header_room, size_
     if (rte_pktmbuf_headroom(m) < header_room) return false;
     if (rte_pktmbuf_tailroom(last) < tail_room) {
       if (segment_pool == nullptr || rte_pktmbuf_data_room_size(segment_pool) < tail_room) return false;
-      rte_mbuf* extra = rte_pktmbuf_alloc(segment_pool);
-      if (extra == nullptr) return false;
-      extra->data_off = 0;  // not a first segment: no headroom needed
-      last->next = extra;
-      ++m->nb_segs;
-      last = extra;
+      if (!append_empty_segments(m, last, segment_pool, 1)) return false;
+      last = last->next;
       appended = 1;
     }
   } else if (m->data_len < header_room) {
@@ -122,13 +126,7 @@ void finish_segmented(rte_mbuf* m, const RecordOp& op, size_t header_room, uint3
   if (op.kind == RecordOpKind::seal) {
     rte_mbuf* last = rte_pktmbuf_lastseg(m);
     if (op.status != record::RecordStatus::ok) {
-      if (appended) {
-        rte_mbuf* prev = m;
-        while (prev->next != last) prev = prev->next;
-        prev->next = nullptr;
-        --m->nb_segs;
-        rte_pktmbuf_free_seg(last);
-      }
+      drop_last_segments(m, appended);
       return;
     }
     const uint32_t tail = op.length - input_len - static_cast<uint32_t>(header_room);
