@@ -286,8 +286,8 @@ std::unique_ptr<Engine> start_engine(const std::vector<unsigned>& lcores, const 
   return std::move(e.value());
 }
 
-// `set`: the records to use (contiguous records); null: records of their own (--segment).
-EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, uint32_t size, RecordSet* set) {
+// Contiguous records come from `set`; chained ones (--segment) are made in a pool of their own.
+EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, uint32_t size, RecordSet& set) {
   // Nap soon when the ring runs dry, so that idle polling adds little to the workers' CPU time.
   IdleBackoffConfig idle;
   idle.num_spin_polls = 64;
@@ -316,8 +316,8 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
   const uint32_t num_mbufs = inflight * num_cores;
   rte_mempool* pool = nullptr;
   std::vector<rte_mbuf*> all(num_mbufs);
-  if (set != nullptr && seg_len == 0) {
-    const auto records = fresh_records(*set, num_mbufs);
+  if (seg_len == 0) {
+    const auto records = fresh_records(set, num_mbufs);
     std::copy(records.begin(), records.end(), all.begin());
   } else {
     pool = create_request_pool(("bench_pool_" + std::to_string(pool_serial++)).c_str(),
@@ -327,7 +327,7 @@ EngineResult run_engine(const Options& o, const std::vector<unsigned>& lcores, u
       rte_mbuf* m = rte_pktmbuf_alloc(pool);
       if (m == nullptr) die("mbuf alloc");
       for (uint32_t done = 0; done < size;) {
-        const uint32_t len = seg_len == 0 ? size : std::min(seg_len, size - done);
+        const uint32_t len = std::min(seg_len, size - done);
         rte_mbuf* seg = done == 0 ? m : rte_pktmbuf_alloc(pool);
         if (seg == nullptr || rte_pktmbuf_append(seg, static_cast<uint16_t>(len)) == nullptr) die("mbuf alloc");
         std::memset(rte_pktmbuf_mtod(seg, void*), static_cast<int>(i), len);
@@ -650,7 +650,7 @@ int main(int argc, char** argv) {
         std::vector<unsigned> which;
         if (o.only == "1w") which = {one};
         if (o.only == "2w") which = lcores;
-        const EngineResult r = run_engine(o, which, size, &set);
+        const EngineResult r = run_engine(o, which, size, set);
         std::printf("%u: %s %.0f records/s wall, %.0f per busy core-s, %.0f records/cpu-s, %.1f records/burst, "
                     "%.2f ns/record in the record layer + %.2f around it\n",
                     size, o.only.c_str(), r.records_per_s, r.per_core, r.per_cpu_s, r.mean_burst, r.record_ns,
@@ -667,9 +667,9 @@ int main(int argc, char** argv) {
       pin_to_cpu(one_cpu);
       const DirectResult direct = run_direct(o, set, inflight);
       unpin();
-      const EngineResult r1 = run_engine(o, {one}, size, &set);
+      const EngineResult r1 = run_engine(o, {one}, size, set);
       EngineResult r2;
-      if (lcores.size() >= 2) r2 = run_engine(o, lcores, size, &set);
+      if (lcores.size() >= 2) r2 = run_engine(o, lcores, size, set);
       d.push_back(direct.per_cpu_s);
       w1.push_back(r1.per_core);
       w2.push_back(r2.per_core);
@@ -685,7 +685,7 @@ int main(int argc, char** argv) {
       direct_ns.push_back(1e9 / direct.per_cpu_s);
       errors += r1.errors + r2.errors;
     }
-    const EngineResult r0 = run_engine(o, {}, size, &set);
+    const EngineResult r0 = run_engine(o, {}, size, set);
     pin_to_cpu(0);  // where that run's thread was
     const DirectResult direct0 = run_direct(o, set, inflight);
     unpin();
